@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Entry points behind `make run`, `make test` and `make bench`.
+
+serve     local services → migrate everything → demo data → development server (+ Celery worker
+          when REDIS_URL is set; without it tasks run in-process)
+test      local PostgreSQL + Redis + Chromium → pytest
+bench     local services → bench/run.py
+messages  compile the translation catalogues
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import devservices  # noqa: E402
+
+ROOT = devservices.ROOT
+PY = sys.executable
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def serve() -> None:
+    port = os.environ.get("PORT", "8000")
+    env = dict(os.environ)
+    env.setdefault("DEBUG", "1")
+    env["DATABASE_URL"] = devservices.ensure_postgres()
+    env.setdefault("SPOTME_PUBLIC_PORT", port)
+    manage("migrate_agencies", "--verbosity=0", env=env)
+    manage("seed_demo", "--banner", env=env)
+    print(" Celery: " + ("worker on " + env["REDIS_URL"] if env.get("REDIS_URL") else
+                        "in-process (set REDIS_URL for a real worker)"), flush=True)
+    worker = None
+    if env.get("REDIS_URL"):
+        worker = subprocess.Popen([PY, "-m", "celery", "-A", "spotme", "worker", "-l", "info", "-c", "2"],
+                                  cwd=ROOT, env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}"})
+    try:
+        manage("runserver", f"127.0.0.1:{port}", env=env)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if worker:
+            worker.terminate()
+
+
+def test(args: list[str]) -> int:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = devservices.ensure_postgres()
+    env["REDIS_URL"] = devservices.ensure_redis()
+    env["SPOTME_CHROMIUM"] = devservices.ensure_chromium()
+    env["SPOTME_TESTING"] = "1"
+    env.pop("DEBUG", None)
+    return subprocess.run([PY, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
+
+
+def bench(args: list[str]) -> int:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = devservices.ensure_postgres()
+    env["SPOTME_TESTING"] = "1"
+    return subprocess.run([PY, "bench/run.py", *args], cwd=ROOT, env=env).returncode
+
+
+def messages() -> int:
+    env = dict(os.environ, DEBUG="1", DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://unused/x"))
+    return subprocess.run([PY, "manage.py", "compilemessages", "--ignore=.venv"], cwd=ROOT, env=env).returncode
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "serve"
+    rest = sys.argv[2:]
+    if what == "serve":
+        serve()
+    elif what == "test":
+        sys.exit(test(rest))
+    elif what == "bench":
+        sys.exit(bench(rest))
+    elif what == "messages":
+        sys.exit(messages())
+    else:
+        sys.exit(__doc__)

@@ -1,0 +1,37 @@
+"""Log records carry the agency, the request id and the user id; JSON in production."""
+
+from __future__ import annotations
+
+import json
+import logging as _logging
+
+from .context import agency_var, request_id_var, user_id_var
+
+
+class RequestContextFilter(_logging.Filter):
+    def filter(self, record: _logging.LogRecord) -> bool:
+        from django.db import connection
+
+        agency = agency_var.get()
+        if agency == "-":
+            agency = getattr(connection, "schema_name", None) or "-"
+        record.agency = agency
+        record.request_id = request_id_var.get()
+        record.user_id = user_id_var.get()
+        return True
+
+
+class JsonFormatter(_logging.Formatter):
+    def format(self, record: _logging.LogRecord) -> str:
+        payload = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "agency": getattr(record, "agency", "-"),
+            "request_id": getattr(record, "request_id", "-"),
+            "user_id": getattr(record, "user_id", "-"),
+        }
+        if record.exc_info:
+            payload["exc"] = self.formatException(record.exc_info)
+        return json.dumps(payload, ensure_ascii=False)

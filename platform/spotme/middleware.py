@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import uuid
+
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .context import agency_var, request_id_var, user_id_var
+
+
+class RequestContextMiddleware:
+    """Request id (from the ingress or new), agency and user for logs and error reports."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        request.request_id = request_id
+        tenant = getattr(request, "tenant", None)
+        tokens = [request_id_var.set(request_id),
+                  agency_var.set(tenant.schema_name if tenant is not None else "-"),
+                  user_id_var.set("-")]
+        try:
+            response = self.get_response(request)
+        finally:
+            for var, token in zip((request_id_var, agency_var, user_id_var), tokens, strict=True):
+                var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class ForcePasswordChangeMiddleware:
+    """A user holding a temporary password may do nothing but replace it (or log out)."""
+
+    ALLOWED_URL_NAMES = ("password_change", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user_id_var.set(str(user.pk))
+            if user.must_change_password and not self._allowed(request):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("You must change your temporary password first."),
+                                         "code": "password_change_required"}, status=403)
+                return redirect(f"{reverse('password_change')}")
+        return self.get_response(request)
+
+    def _allowed(self, request) -> bool:
+        if request.path.startswith("/static/"):
+            return True
+        return any(request.path == reverse(name) for name in self.ALLOWED_URL_NAMES)

@@ -1,0 +1,347 @@
+"""SPOT-Me settings: one module, driven by environment variables.
+
+Every value that differs between a laptop and production comes from the environment; secrets may
+also come from a file (`NAME_FILE`), as container orchestrators mount them.
+
+    DATABASE_URL         postgres://user:pass@host:port/name   (required; `make run` provides one)
+    REDIS_URL            redis://host:port/db   unset: Celery runs tasks in-process, cache in memory
+    SECRET_KEY[_FILE]    required when DEBUG is off
+    DEBUG                "1"/"true" for development (default: off)
+    SPOTME_APEX_DOMAIN   the platform's apex domain (default: localhost); agencies are <sub>.<apex>
+    SPOTME_HTTPS         "1" when served behind TLS (secure cookies, HSTS); default: on unless DEBUG
+    SENTRY_DSN           error reporting (events tagged with the agency)
+    EMAIL_URL-like:      EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD[_FILE],
+                         EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; unset EMAIL_HOST: console backend
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent  # platform/spotme
+REPO_DIR = BASE_DIR.parent.parent
+
+
+# --- helpers to read the environment ----------------------------------------------------------
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """Value of NAME, or the contents of the file named by NAME_FILE, or default."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def database_from_url(url: str) -> dict:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL")
+    options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+    return {
+        "ENGINE": "django_tenants.postgresql_backend",
+        "NAME": unquote(parsed.path.lstrip("/")),
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+        "OPTIONS": options,
+    }
+
+
+# --- core -------------------------------------------------------------------------------------
+
+DEBUG = env_bool("DEBUG")
+TESTING = env_bool("SPOTME_TESTING")
+_INSECURE_DEV_KEY = "django-insecure-spotme-development-key-do-not-use-in-production-0123456789"
+SECRET_KEY = env_str("SECRET_KEY") or (_INSECURE_DEV_KEY if (DEBUG or TESTING) else "")
+if not SECRET_KEY or (SECRET_KEY == _INSECURE_DEV_KEY and not (DEBUG or TESTING)) or (
+    not DEBUG and not TESTING and len(SECRET_KEY) < 50
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or SECRET_KEY_FILE) must be set to a random value of at least 50 characters "
+        "when DEBUG is off."
+    )
+
+APEX_DOMAIN = (env_str("SPOTME_APEX_DOMAIN", "localhost") or "localhost").lower()
+HTTPS = env_bool("SPOTME_HTTPS", default=not (DEBUG or TESTING))
+# The port users reach the platform on, when not 80/443 (development): used in links we send out.
+SPOTME_PUBLIC_PORT = os.environ.get("SPOTME_PUBLIC_PORT", "")
+ALLOWED_HOSTS = [APEX_DOMAIN, f".{APEX_DOMAIN}", *filter(None, os.environ.get("ALLOWED_HOSTS", "").split(","))]
+if DEBUG or TESTING:
+    ALLOWED_HOSTS += ["127.0.0.1", "testserver", ".testserver"]
+
+# Subdomains an agency may never take: platform hosts and names that invite phishing.
+RESERVED_SUBDOMAINS = frozenset(
+    "www api admin static media mail smtp imap pop ftp app apps console operator operators jdn "
+    "spotme help helpdesk support status docs doc public template test staging dev root "
+    "login auth sso id account accounts portal gov cdn assets ns ns1 ns2 webmail blog".split()
+)
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "spotme.accounts",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "django.contrib.staticfiles",
+    "guardian",
+    "rest_framework",
+    "drf_spectacular",
+    "spotme.web",
+    "shared_apps.onboarding",
+    "shared_apps.operators",
+    "provisioning",
+]
+TENANT_APPS = [
+    "spotme.accounts",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.admin",
+    "guardian",
+    "tenant_apps.organisation",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Agency"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# New agencies are cloned from this schema, which is migrated but holds no user data.
+TENANT_BASE_SCHEMA = "spotme_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+# search_path is set once per connection checkout, not before every query.
+TENANT_LIMIT_SET_CALLS = True
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("SPOTME_MIGRATION_PROCESSES", max(2, os.cpu_count() or 2))
+ROOT_URLCONF = "spotme.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "spotme.urls_public"
+
+MIDDLEWARE = [
+    "tenants.middleware.AgencyRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "spotme.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenants.middleware.AgencyStatusMiddleware",
+    "spotme.middleware.ForcePasswordChangeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "spotme.web.context.platform",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "spotme.wsgi.application"
+
+# --- database ---------------------------------------------------------------------------------
+
+_database_url = env_str("DATABASE_URL")
+if not _database_url:
+    raise ImproperlyConfigured("DATABASE_URL is not set (make run / make test provide a local one).")
+DATABASES = {"default": database_from_url(_database_url)}
+if env_bool("SPOTME_DB_POOL", default=not TESTING):
+    # Django's built-in psycopg 3 pool; django-tenants resets search_path on every checkout.
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env_int("SPOTME_DB_POOL_MIN", 2),
+        "max_size": env_int("SPOTME_DB_POOL_MAX", 20),
+        "timeout": 10,
+    }
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, Celery ----------------------------------------------------------------------------
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Every key carries the agency's schema name: one agency never reads another's entries.
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        }
+    }
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+# Without Redis there is no broker: tasks run in-process, right where they are enqueued.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "spotme"
+CELERY_TIMEZONE = "Asia/Kuala_Lumpur"
+
+# --- auth, sessions, security -----------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row in every schema
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Host-only cookies: no SESSION_COOKIE_DOMAIN, so a session of one agency never travels to another.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_NAME = "spotme_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SPOTME_SESSION_AGE", 8 * 3600)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = [f"{'https' if HTTPS else 'http'}://*.{APEX_DOMAIN}",
+                        f"{'https' if HTTPS else 'http'}://{APEX_DOMAIN}"]
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SPOTME_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_HOST = None
+SILENCED_SYSTEM_CHECKS = ["security.W019"] if not HTTPS else []
+
+# --- i18n -------------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "ms"
+LANGUAGES = [("ms", _("Bahasa Melayu")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "spotme_lang"
+LANGUAGE_COOKIE_SECURE = HTTPS
+TIME_ZONE = "Asia/Kuala_Lumpur"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files -----------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = REPO_DIR / ".devdata" / "static" if DEBUG or TESTING else Path(
+    env_str("SPOTME_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not (DEBUG or TESTING) else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- email ------------------------------------------------------------------------------------
+
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"SPOT-Me <no-reply@{APEX_DOMAIN}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SPOTME_OPERATOR_EMAILS = [e for e in (env_str("SPOTME_OPERATOR_EMAILS", "") or "").split(",") if e]
+
+# --- REST framework ---------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "spotme.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SPOT-Me API",
+    "DESCRIPTION": "SPOT-Me platform API. Agency endpoints are served on the agency's own subdomain.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- logging, error reporting -----------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "spotme.logging.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(agency)s] %(name)s: %(message)s"},
+        "json": {"()": "spotme.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if env_bool("SPOTME_JSON_LOGS", not (DEBUG or TESTING)) else "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.db.backends.schema": {"level": "WARNING"},
+    },
+}
+
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from spotme.observability import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=os.environ.get("SPOTME_ENVIRONMENT", "production"))

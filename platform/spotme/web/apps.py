@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    """Shared templates, static assets, i18n and error pages for both sides of the platform."""
+
+    name = "spotme.web"
+    label = "web"

@@ -1,0 +1,79 @@
+"""What can happen to an application. Each action writes, logs and notifies in one transaction;
+emails and the provisioning task leave only after the commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import emails
+from .models import AgencyApplication, ApplicationStatus, ProvisioningEvent
+
+
+class ApplicationStateError(Exception):
+    """The application is not in a state that allows this action."""
+
+
+def submit_application(*, form, language: str) -> AgencyApplication:
+    with transaction.atomic():
+        app: AgencyApplication = form.save(commit=False)
+        app.language = language
+        app.save()
+        transaction.on_commit(lambda: emails.application_received(app))
+    return app
+
+
+def _locked(app_id: int) -> AgencyApplication:
+    return AgencyApplication.objects.select_for_update().get(pk=app_id)
+
+
+def _enqueue_provisioning(app: AgencyApplication) -> None:
+    from provisioning.tasks import provision_application
+
+    transaction.on_commit(lambda: provision_application.delay(app.pk))
+
+
+def approve_application(app_id: int, *, operator) -> AgencyApplication:
+    with transaction.atomic():
+        app = _locked(app_id)
+        if app.status != ApplicationStatus.SUBMITTED:
+            raise ApplicationStateError(_("Only a submitted application can be approved."))
+        app.status = ApplicationStatus.QUEUED
+        app.reviewed_by = operator
+        app.reviewed_at = timezone.now()
+        app.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        ProvisioningEvent.objects.create(application=app, kind=ProvisioningEvent.Kind.QUEUED, actor=operator,
+                                         message="approved")
+        transaction.on_commit(lambda: emails.application_approved(app))
+        _enqueue_provisioning(app)
+    return app
+
+
+def reject_application(app_id: int, *, operator, reason: str) -> AgencyApplication:
+    with transaction.atomic():
+        app = _locked(app_id)
+        if app.status != ApplicationStatus.SUBMITTED:
+            raise ApplicationStateError(_("Only a submitted application can be rejected."))
+        app.status = ApplicationStatus.REJECTED
+        app.rejection_reason = reason
+        app.reviewed_by = operator
+        app.reviewed_at = timezone.now()
+        app.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        ProvisioningEvent.objects.create(application=app, kind=ProvisioningEvent.Kind.REJECTED, actor=operator,
+                                         message=reason)
+        transaction.on_commit(lambda: emails.application_rejected(app))
+    return app
+
+
+def retry_provisioning(app_id: int, *, operator) -> AgencyApplication:
+    with transaction.atomic():
+        app = _locked(app_id)
+        if app.status != ApplicationStatus.FAILED:
+            raise ApplicationStateError(_("Only a failed provisioning can be retried."))
+        app.status = ApplicationStatus.QUEUED
+        app.save(update_fields=["status"])
+        ProvisioningEvent.objects.create(application=app, kind=ProvisioningEvent.Kind.QUEUED, actor=operator,
+                                         message="retry")
+        _enqueue_provisioning(app)
+    return app

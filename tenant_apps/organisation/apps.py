@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OrganisationConfig(AppConfig):
+    """The agency's own profile, settings and roles (lives in each agency's schema)."""
+
+    name = "tenant_apps.organisation"
+    label = "organisation"

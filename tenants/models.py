@@ -1,0 +1,71 @@
+"""Agencies and their domains (public schema).
+
+An Agency row is created only by the provisioning service, together with its schema and domain,
+in one transaction. The public schema itself is represented by one Agency row (schema 'public')
+whose domain is the apex: django-tenants routes the apex to the public URLconf through it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from spotme.malaysia import DEFAULT_TIMEZONE, State
+
+
+class AgencyStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Agency(TenantMixin):
+    name = models.CharField(_("agency name"), max_length=200)
+    subdomain = models.CharField(_("subdomain"), max_length=63, blank=True)
+    ministry = models.CharField(_("ministry / parent body"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=2, choices=State.choices, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE)
+    status = models.CharField(_("status"), max_length=16, choices=AgencyStatus.choices,
+                              default=AgencyStatus.ACTIVE, db_index=True)
+    status_reason = models.TextField(_("reason for status"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    expected_officers = models.PositiveIntegerField(default=0)
+    application = models.OneToOneField("onboarding.AgencyApplication", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="agency")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # The provisioning service clones the template schema itself, inside its own transaction.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["subdomain"], condition=~Q(subdomain=""),
+                                    name="agency_subdomain_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == settings.PUBLIC_SCHEMA_NAME
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AgencyStatus.ACTIVE
+
+    @property
+    def host(self) -> str:
+        return f"{self.subdomain}.{settings.APEX_DOMAIN}" if self.subdomain else settings.APEX_DOMAIN
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
