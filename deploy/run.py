@@ -67,7 +67,7 @@ def bench(args: list[str]) -> int:
 
 
 def messages() -> int:
-    env = dict(os.environ, DEBUG="1", DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://unused/x"))
+    env = dict(os.environ, DEBUG="1", DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://localhost/unused"))
     return subprocess.run([PY, "manage.py", "compilemessages", "--ignore=.venv"], cwd=ROOT, env=env).returncode
 
 

@@ -5,4 +5,5 @@ real worker. Fixtures are per domain under tests/fixtures/."""
 pytest_plugins = [
     "tests.fixtures.platform",
     "tests.fixtures.agencies",
+    "tests.fixtures.browser",
 ]

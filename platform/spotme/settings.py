@@ -175,6 +175,8 @@ _database_url = env_str("DATABASE_URL")
 if not _database_url:
     raise ImproperlyConfigured("DATABASE_URL is not set (make run / make test provide a local one).")
 DATABASES = {"default": database_from_url(_database_url)}
+if os.environ.get("SPOTME_TEST_DATABASE"):  # lets two test runs share one server
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SPOTME_TEST_DATABASE"]}
 if env_bool("SPOTME_DB_POOL", default=not TESTING):
     # Django's built-in psycopg 3 pool; django-tenants resets search_path on every checkout.
     DATABASES["default"]["OPTIONS"]["pool"] = {

@@ -1,0 +1,397 @@
+"""Benchmarks behind `make bench`: SPOT-Me's migrate and provisioning paths at N agencies (default 200),
+each against the plain django-tenants path, measured in the same run on the same database server.
+
+1. Migrate with nothing pending, N agencies
+   ours      `manage.py migrate_agencies` (3 runs; wall time incl. Django start-up, and the command's
+             own "done in" figure)                                                   target: < 30 s
+   baseline  `manage.py migrate_schemas --tenant --executor=standard`, then `--executor=multiprocessing`
+             (Django's migrate run in every agency schema)
+2. Provision one agency at N existing agencies
+   ours      `provision_agency()` in-process, 5 times (the service's own duration and wall time), and the
+             CLI `manage.py provision_agency ...` once (incl. Django start-up)          target: < 2 s
+   baseline  stock django-tenants tenant creation, 3 times: an Agency saved with auto_create_schema and
+             TENANT_CREATION_FAKES_MIGRATIONS off (CREATE SCHEMA + every migration in it), then the same
+             domain, agency settings and org admin as ours
+   Each measured agency is removed again right after, so every one is created at exactly N agencies.
+
+Everything runs against its own database (default `spotme_bench`, dropped and recreated at the start,
+dropped at the end unless --keep) on the server of DATABASE_URL; the development database is never
+touched. Every Django step is a subprocess (`manage.py ...` or bench/worker.py) with DATABASE_URL
+pointing at the bench database and SPOTME_TESTING=1. Figures are printed as a table and written to
+bench/results/latest.json.
+
+    make bench                      # = python bench/run.py, with DATABASE_URL and SPOTME_TESTING=1 set
+    make bench ARGS="--agencies 50 --keep"
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+TARGET_MIGRATE_S = 30.0
+TARGET_PROVISION_S = 2.0
+STARTED = time.perf_counter()
+
+
+# --- output -----------------------------------------------------------------------------------
+
+def log(msg: str) -> None:
+    print(f"[bench {time.perf_counter() - STARTED:6.1f}s] {msg}", flush=True)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+# --- the bench database -----------------------------------------------------------------------
+
+def with_database(url: str, name: str) -> str:
+    return urlparse(url)._replace(path="/" + name).geturl()
+
+
+def database_name(url: str) -> str:
+    return unquote(urlparse(url).path.lstrip("/"))
+
+
+def admin_connection(url: str) -> psycopg.Connection:
+    """A connection to the server's maintenance database, to create and drop the bench database."""
+    return psycopg.connect(with_database(url, "postgres"), autocommit=True)
+
+
+def drop_database(url: str, name: str) -> None:
+    with admin_connection(url) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def recreate_database(url: str, name: str) -> None:
+    drop_database(url, name)
+    with admin_connection(url) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def server_version(url: str) -> str:
+    with admin_connection(url) as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+# --- running Django steps ---------------------------------------------------------------------
+
+def bench_env(url: str) -> dict:
+    env = dict(os.environ, DATABASE_URL=url, SPOTME_TESTING="1", PYTHONUNBUFFERED="1")
+    env.pop("DEBUG", None)  # DEBUG keeps every query in memory: not what a deploy runs with
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def run_timed(cmd: list[str], env: dict) -> tuple[float, str]:
+    """Run a command from the repo root; wall seconds and its combined output. Fails loudly."""
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    return seconds, proc.stdout + proc.stderr
+
+
+def manage(*args: str) -> list[str]:
+    return [PY, "manage.py", *args]
+
+
+def worker(env: dict, *args: str) -> dict:
+    """Run a bench/worker.py action and return the JSON it writes."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        run_timed([PY, "bench/worker.py", *args, "--out", out.name], env)
+        return json.loads(Path(out.name).read_text())
+
+
+# --- set-up -----------------------------------------------------------------------------------
+
+def initial_migrate(env: dict) -> float:
+    log("set-up: migrate_agencies on the empty database (public, template, clone function)")
+    seconds, _ = run_timed(manage("migrate_agencies", "--verbosity=0"), env)
+    log(f"  done in {seconds:.1f}s")
+    return seconds
+
+
+def split(total: int, parts: int) -> list[tuple[int, int]]:
+    """[(start, count)] covering 1..total in `parts` contiguous slices."""
+    size, extra = divmod(total, parts)
+    slices, start = [], 1
+    for i in range(parts):
+        count = size + (1 if i < extra else 0)
+        if count:
+            slices.append((start, count))
+        start += count
+    return slices
+
+
+def populate(env: dict, agencies: int, jobs: int) -> float:
+    log(f"set-up: creating {agencies} agencies with provision_agency() in {jobs} processes")
+    started = time.perf_counter()
+    procs = [subprocess.Popen([PY, "bench/worker.py", "populate", f"--start={start}", f"--count={count}"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             for start, count in split(agencies, jobs)]
+    for proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            sys.stderr.write(err)
+            raise SystemExit("populate failed")
+    seconds = time.perf_counter() - started
+    counts = worker(env, "count")
+    if counts["agencies"] != agencies or counts["with_domain"] != agencies:
+        raise SystemExit(f"expected {agencies} agencies with domains, found {counts}")
+    log(f"  {counts['agencies']} agencies ({counts['active']} active) in {seconds:.1f}s")
+    return seconds
+
+
+# --- measurement 1: migrate with nothing pending ----------------------------------------------
+
+def migrate_ours(env: dict, runs: int, agencies: int) -> dict:
+    walls, inner = [], []
+    for i in range(runs):
+        seconds, out = run_timed(manage("migrate_agencies"), env)
+        found = re.search(r"agencies: (\d+), with pending migrations: (\d+)", out)
+        if not found or int(found[1]) != agencies or int(found[2]) != 0:
+            raise SystemExit(f"migrate_agencies did not see {agencies} up-to-date agencies:\n{out}")
+        walls.append(seconds)
+        inner.append(float(re.search(r"done in ([\d.]+)s", out)[1]))
+        log(f"  migrate_agencies run {i + 1}/{runs}: {seconds:.2f}s wall ({inner[-1]:.2f}s in the command)")
+    return {"command": "python manage.py migrate_agencies", "runs_s": walls, "median_s": median(walls),
+            "command_reported_s": inner, "pending": 0}
+
+
+def count_lines(text: str, needle: str) -> int:
+    return sum(1 for line in text.splitlines() if needle in line)
+
+
+def _wait_or_kill(proc: subprocess.Popen, limit: float) -> bool:
+    """True when the process finished within `limit` seconds; otherwise its group is killed."""
+    try:
+        proc.wait(timeout=limit)
+        return True
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return False
+
+
+def migrate_stock(env: dict, executor: str, agencies: int, limit: float) -> dict:
+    """migrate_schemas --tenant: Django's migrate in every agency schema. Past `limit` seconds the run is
+    stopped and the full time extrapolated from the schemas it had finished."""
+    cmd = manage("migrate_schemas", "--tenant", f"--executor={executor}")
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+        finished = _wait_or_kill(proc, limit)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        text = out.read()
+    started_schemas = count_lines(text, "=== Starting migration")
+    done = count_lines(text, "No migrations to apply")
+    result = {"command": "python " + " ".join(cmd[1:]), "executor": executor,
+              "schemas_started": started_schemas, "schemas_up_to_date": done,
+              "migrations_applied": count_lines(text, "Applying "), "complete": finished}
+    if finished:
+        if proc.returncode != 0 or done != agencies:
+            raise SystemExit(f"{' '.join(cmd)} failed or did not visit {agencies} schemas:\n{text[-3000:]}")
+        return {**result, "seconds": seconds, "extrapolated": False}
+    estimate = seconds * agencies / max(done, 1)
+    log(f"  stopped after {seconds:.0f}s with {done}/{agencies} schemas done: extrapolating")
+    return {**result, "seconds": estimate, "measured_s": seconds, "extrapolated": True}
+
+
+def measure_migrate(env: dict, args: argparse.Namespace) -> dict:
+    log(f"measurement 1: migrate with nothing pending at {args.agencies} agencies")
+    ours = migrate_ours(env, args.runs, args.agencies)
+    stock = {}
+    for executor in ("standard", "multiprocessing"):
+        log(f"  migrate_schemas --tenant --executor={executor} ...")
+        stock[executor] = migrate_stock(env, executor, args.agencies, args.baseline_limit)
+        log(f"  migrate_schemas --tenant --executor={executor}: {stock[executor]['seconds']:.2f}s"
+            + (" (extrapolated)" if stock[executor]["extrapolated"] else ""))
+    return {"ours": ours, "stock_standard": stock["standard"],
+            "stock_multiprocessing": stock["multiprocessing"]}
+
+
+# --- measurement 2: provision one agency ------------------------------------------------------
+
+def summarise(runs: list[dict], key: str) -> dict:
+    values = [r[key] / 1000 for r in runs]
+    return {f"{key[:-3]}_s": values, f"median_{key[:-3]}_s": median(values), f"max_{key[:-3]}_s": max(values)}
+
+
+def provision_ours(env: dict, count: int) -> dict:
+    subdomains = [f"benchnew{i}" for i in range(1, count + 1)]
+    runs = worker(env, "provision", *subdomains)["runs"]
+    for run in runs:
+        log(f"  provision_agency({run['subdomain']}): {run['service_ms']} ms service, "
+            f"{run['wall_ms']:.0f} ms wall, at {run['existing_agencies']} agencies")
+    return {"runs": runs, **summarise(runs, "service_ms"), **summarise(runs, "wall_ms")}
+
+
+def provision_cli(env: dict) -> dict:
+    cmd = manage("provision_agency", "--name", "Bench CLI agency", "--subdomain", "benchcli", "--state", "10",
+                 "--admin-ic", "850101105001", "--admin-email", "a@b.gov.my")
+    seconds, out = run_timed(cmd, env)
+    service_ms = int(re.search(r"Agency provisioned in (\d+) ms", out)[1])
+    worker(env, "remove", "benchcli")
+    log(f"  manage.py provision_agency: {seconds:.2f}s wall ({service_ms} ms in the service)")
+    return {"command": "python " + " ".join(cmd[1:]), "wall_s": seconds, "service_s": service_ms / 1000}
+
+
+def provision_stock(env: dict, count: int) -> dict:
+    subdomains = [f"benchstock{i}" for i in range(1, count + 1)]
+    runs = worker(env, "stock", *subdomains)["runs"]
+    for run in runs:
+        log(f"  stock tenant creation ({run['subdomain']}): {run['wall_ms']:.0f} ms "
+            f"({run['schema_ms']:.0f} ms CREATE SCHEMA + migrate), at {run['existing_agencies']} agencies")
+    return {"runs": runs, **summarise(runs, "wall_ms"), **summarise(runs, "schema_ms")}
+
+
+def measure_provision(env: dict, args: argparse.Namespace) -> dict:
+    log(f"measurement 2: provision one agency at {args.agencies} existing agencies")
+    result = {"ours_in_process": provision_ours(env, args.provision_runs), "ours_cli": provision_cli(env),
+              "stock": provision_stock(env, args.stock_runs)}
+    counts = worker(env, "count")
+    if counts["agencies"] != args.agencies:
+        raise SystemExit(f"measured agencies were not all removed: {counts}")
+    return result
+
+
+# --- report -----------------------------------------------------------------------------------
+
+def cpu_model() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return platform.processor() or "unknown"
+    found = re.search(r"^Model name:\s*(.+)$", out, re.MULTILINE)
+    return found[1].strip() if found else "unknown"
+
+
+def machine(url: str) -> dict:
+    return {"nproc": os.cpu_count(), "cpu": cpu_model(), "postgresql": server_version(url),
+            "python": platform.python_version(), "django": metadata.version("Django"),
+            "django_tenants": metadata.version("django-tenants"), "load_average": list(os.getloadavg())}
+
+
+def table_rows(r: dict) -> list[tuple[str, str, str]]:
+    m, p, n = r["migrate"], r["provision"], r["agencies"]
+    ours = m["ours"]
+    std, mp = m["stock_standard"], m["stock_multiprocessing"]
+    mark = {True: " (extrapolated)", False: ""}
+    return [
+        (f"migrate, nothing pending, {n} agencies", "", f"target < {TARGET_MIGRATE_S:.0f} s"),
+        ("  ours: manage.py migrate_agencies (median of runs)",
+         f"{ours['median_s']:.2f} s", ", ".join(f"{s:.2f}" for s in ours["runs_s"])),
+        ("  django-tenants: migrate_schemas --tenant, standard",
+         f"{std['seconds']:.2f} s{mark[std['extrapolated']]}", "1 run"),
+        ("  django-tenants: migrate_schemas --tenant, multiprocessing",
+         f"{mp['seconds']:.2f} s{mark[mp['extrapolated']]}", "1 run"),
+        (f"provision one agency at {n} agencies", "", f"target < {TARGET_PROVISION_S:.0f} s"),
+        ("  ours: provision_agency() service time (median / max)",
+         f"{p['ours_in_process']['median_service_s']:.2f} / {p['ours_in_process']['max_service_s']:.2f} s",
+         f"{len(p['ours_in_process']['runs'])} runs"),
+        ("  ours: provision_agency() wall time (median / max)",
+         f"{p['ours_in_process']['median_wall_s']:.2f} / {p['ours_in_process']['max_wall_s']:.2f} s",
+         f"{len(p['ours_in_process']['runs'])} runs"),
+        ("  ours: manage.py provision_agency (incl. start-up)", f"{p['ours_cli']['wall_s']:.2f} s", "1 run"),
+        ("  django-tenants: CREATE SCHEMA + migrate (median / max)",
+         f"{p['stock']['median_wall_s']:.2f} / {p['stock']['max_wall_s']:.2f} s",
+         f"{len(p['stock']['runs'])} runs"),
+    ]
+
+
+def print_table(results: dict) -> None:
+    rows = table_rows(results)
+    width = max(len(r[0]) for r in rows)
+    print()
+    print(f"SPOT-Me benchmarks, {results['date']}, {results['machine']['nproc']} cores "
+          f"({results['machine']['cpu']}), PostgreSQL {results['machine']['postgresql']}")
+    for label, value, note in rows:
+        print(f"{label:<{width}}  {value:>22}  {note}")
+    print(f"\nJSON: {RESULTS.relative_to(ROOT)}")
+
+
+def write_results(results: dict) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+
+
+# --- main -------------------------------------------------------------------------------------
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agencies", type=int, default=200, help="agencies to create (default: 200)")
+    parser.add_argument("--database", default="spotme_bench", help="bench database (default: spotme_bench)")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    parser.add_argument("--runs", type=int, default=3, help="runs of migrate_agencies (default: 3)")
+    parser.add_argument("--provision-runs", type=int, default=5, help="in-process provisionings (default: 5)")
+    parser.add_argument("--stock-runs", type=int, default=3, help="stock tenant creations (default: 3)")
+    parser.add_argument("--baseline-limit", type=float, default=600.0,
+                        help="stop a migrate_schemas run after this many seconds and extrapolate (600)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="processes creating agencies during set-up (default: 2)")
+    return parser.parse_args()
+
+
+def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
+    info = machine(url)
+    setup = {"initial_migrate_s": initial_migrate(env), "populate_s": populate(env, args.agencies, args.jobs)}
+    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "command": "make bench",
+               "argv": sys.argv[1:], "agencies": args.agencies, "database": args.database, "machine": info,
+               "setup": setup, "migrate": measure_migrate(env, args),
+               "provision": measure_provision(env, args),
+               "targets": {"migrate_s": TARGET_MIGRATE_S, "provision_s": TARGET_PROVISION_S}}
+    results["machine"]["load_average_after"] = list(os.getloadavg())
+    return results
+
+
+def main() -> int:
+    args = parse_args()
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        raise SystemExit("DATABASE_URL is not set (run through `make bench`)")
+    if args.database == database_name(base_url):
+        raise SystemExit(f"refusing to use the development database {args.database!r} for benchmarks")
+    url = with_database(base_url, args.database)
+    log(f"bench database {args.database!r} on {urlparse(url).hostname}:{urlparse(url).port}, recreated")
+    recreate_database(base_url, args.database)
+    try:
+        results = run_all(args, bench_env(url), base_url)
+    finally:
+        if args.keep:
+            log(f"kept database {args.database!r} (DATABASE_URL={url})")
+        else:
+            drop_database(base_url, args.database)
+            log(f"dropped database {args.database!r}")
+    write_results(results)
+    print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
