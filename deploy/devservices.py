@@ -47,8 +47,9 @@ def apt_install(*packages: str) -> None:
     log(f"installing {' '.join(packages)} with apt-get")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, stdout=subprocess.DEVNULL)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages], check=True, env=env, stdout=subprocess.DEVNULL
+    )
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
@@ -59,9 +60,11 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 
+
 def pg_bindir() -> Path:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(Path(p).parent.parent.name))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parent.parent.name)
+    )
     if candidates:
         return Path(candidates[-1]).parent
     initdb = shutil.which("initdb")
@@ -95,9 +98,23 @@ def ensure_postgres() -> str:
             data.mkdir(mode=0o700, exist_ok=True)
             if is_root():
                 subprocess.run(["chown", "postgres:postgres", str(data)], check=True)
-            subprocess.run(_as_pg_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                                        "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                _as_pg_user(
+                    [
+                        str(bindir / "initdb"),
+                        "-D",
+                        str(data),
+                        "-U",
+                        "postgres",
+                        "--auth=trust",
+                        "-E",
+                        "UTF8",
+                        "--locale=C.UTF-8",
+                    ]
+                ),
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             with open(data / "postgresql.conf", "a") as conf:
                 conf.write(
                     "\n# spotme development/test settings\n"
@@ -105,17 +122,34 @@ def ensure_postgres() -> str:
                     "full_page_writes = off\nshared_buffers = 256MB\n"
                 )
         log(f"starting PostgreSQL on 127.0.0.1:{PG_PORT}")
-        subprocess.run(_as_pg_user([
-            str(bindir / "pg_ctl"), "-D", str(data), "-l", str(run / "postgres.log"), "-w", "-t", "60",
-            "-o", f"-p {PG_PORT} -k {run} -c listen_addresses=127.0.0.1",
-            "start",
-        ]), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_pg_user(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(run / "postgres.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    f"-p {PG_PORT} -k {run} -c listen_addresses=127.0.0.1",
+                    "start",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     for _ in range(60):
         if port_open(PG_PORT):
             break
         time.sleep(0.5)
-    created = subprocess.run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres",
-                              DB_NAME], capture_output=True, text=True)
+    created = subprocess.run(
+        [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", DB_NAME],
+        capture_output=True,
+        text=True,
+    )
     if created.returncode != 0 and "already exists" not in created.stderr:
         raise SystemExit(f"createdb failed: {created.stderr}")
     return url
@@ -124,11 +158,13 @@ def ensure_postgres() -> str:
 def stop_postgres() -> None:
     data = DEVDATA / "pg"
     if (data / "postmaster.pid").exists():
-        subprocess.run(_as_pg_user([str(pg_bindir() / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       check=False)
+        subprocess.run(
+            _as_pg_user([str(pg_bindir() / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]), check=False
+        )
 
 
 # --- Redis ------------------------------------------------------------------------------------
+
 
 def ensure_redis() -> str:
     if os.environ.get("REDIS_URL"):
@@ -141,10 +177,28 @@ def ensure_redis() -> str:
         rdir = DEVDATA / "redis"
         rdir.mkdir(parents=True, exist_ok=True)
         log(f"starting Redis on 127.0.0.1:{REDIS_PORT}")
-        subprocess.run([server, "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(REDIS_PORT),
-                        "--save", "", "--appendonly", "no", "--dir", str(rdir),
-                        "--pidfile", str(rdir / "redis.pid"), "--logfile", str(rdir / "redis.log")],
-                       check=True)
+        subprocess.run(
+            [
+                server,
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(REDIS_PORT),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(rdir),
+                "--pidfile",
+                str(rdir / "redis.pid"),
+                "--logfile",
+                str(rdir / "redis.log"),
+            ],
+            check=True,
+        )
         for _ in range(40):
             if port_open(REDIS_PORT):
                 break
@@ -153,6 +207,7 @@ def ensure_redis() -> str:
 
 
 # --- Chromium ---------------------------------------------------------------------------------
+
 
 def ensure_chromium() -> str:
     path = os.environ.get("SPOTME_CHROMIUM", "/usr/bin/chromium")

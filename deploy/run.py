@@ -34,12 +34,22 @@ def serve() -> None:
     env.setdefault("SPOTME_PUBLIC_PORT", port)
     manage("migrate_agencies", "--verbosity=0", env=env)
     manage("seed_demo", "--banner", env=env)
-    print(" Celery: " + ("worker on " + env["REDIS_URL"] if env.get("REDIS_URL") else
-                        "in-process (set REDIS_URL for a real worker)"), flush=True)
+    print(
+        " Celery: "
+        + (
+            "worker on " + env["REDIS_URL"]
+            if env.get("REDIS_URL")
+            else "in-process (set REDIS_URL for a real worker)"
+        ),
+        flush=True,
+    )
     worker = None
     if env.get("REDIS_URL"):
-        worker = subprocess.Popen([PY, "-m", "celery", "-A", "spotme", "worker", "-l", "info", "-c", "2"],
-                                  cwd=ROOT, env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}"})
+        worker = subprocess.Popen(
+            [PY, "-m", "celery", "-A", "spotme", "worker", "-l", "info", "-c", "2"],
+            cwd=ROOT,
+            env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}"},
+        )
     try:
         manage("runserver", f"127.0.0.1:{port}", env=env)
     except KeyboardInterrupt:
@@ -67,8 +77,12 @@ def bench(args: list[str]) -> int:
 
 
 def messages() -> int:
-    env = dict(os.environ, DEBUG="1", DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://localhost/unused"))
-    return subprocess.run([PY, "manage.py", "compilemessages", "--ignore=.venv"], cwd=ROOT, env=env).returncode
+    env = dict(
+        os.environ, DEBUG="1", DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://localhost/unused")
+    )
+    return subprocess.run(
+        [PY, "manage.py", "compilemessages", "--ignore=.venv"], cwd=ROOT, env=env
+    ).returncode
 
 
 if __name__ == "__main__":

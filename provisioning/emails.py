@@ -6,10 +6,16 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def org_admin_welcome(*, agency, to: str, name: str, url: str, login_id: str, temporary_password: str,
-                      language: str) -> None:
-    context = {"agency": agency, "name": name, "url": url, "login_id": login_id,
-               "temporary_password": temporary_password}
+def org_admin_welcome(
+    *, agency, to: str, name: str, url: str, login_id: str, temporary_password: str, language: str
+) -> None:
+    context = {
+        "agency": agency,
+        "name": name,
+        "url": url,
+        "login_id": login_id,
+        "temporary_password": temporary_password,
+    }
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string("provisioning/email/welcome_subject.txt", context).split())
         body = render_to_string("provisioning/email/welcome.txt", context)

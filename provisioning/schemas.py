@@ -59,12 +59,15 @@ def applied_migrations(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_schema FROM information_schema.tables "
-            "WHERE table_name = 'django_migrations' AND table_schema = ANY(%s)", [present])
+            "WHERE table_name = 'django_migrations' AND table_schema = ANY(%s)",
+            [present],
+        )
         with_table = [row[0] for row in cursor.fetchall()]
         for start in range(0, len(with_table), 500):
-            chunk = with_table[start:start + 500]
+            chunk = with_table[start : start + 500]
             sql = " UNION ALL ".join(
-                f"SELECT %s, app, name FROM {quote_schema_name(s)}.django_migrations" for s in chunk)
+                f"SELECT %s, app, name FROM {quote_schema_name(s)}.django_migrations" for s in chunk
+            )
             cursor.execute(sql, chunk)
             for schema, app, name in cursor.fetchall():
                 result[schema].add((app, name))

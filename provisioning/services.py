@@ -63,7 +63,11 @@ def generate_temporary_password(length: int = 14) -> str:
     alphabet = string.ascii_letters + string.digits
     while True:
         body = "".join(secrets.choice(alphabet) for _ in range(length - 2))
-        if any(c.isdigit() for c in body) and any(c.isupper() for c in body) and any(c.islower() for c in body):
+        if (
+            any(c.isdigit() for c in body)
+            and any(c.isupper() for c in body)
+            and any(c.islower() for c in body)
+        ):
             return body[:6] + "-" + body[6:] + secrets.choice("!@#%")
 
 
@@ -81,8 +85,9 @@ def _validate(request: AgencyRequest) -> AgencyRequest:
     from django.core.validators import validate_email
 
     validate_email(request.admin_email)
-    return AgencyRequest(**{**request.__dict__, "subdomain": subdomain, "admin_mykad": mykad,
-                            "name": request.name.strip()})
+    return AgencyRequest(
+        **{**request.__dict__, "subdomain": subdomain, "admin_mykad": mykad, "name": request.name.strip()}
+    )
 
 
 def _set_up_agency_schema(agency: Agency, request: AgencyRequest, temporary_password: str) -> None:
@@ -92,9 +97,14 @@ def _set_up_agency_schema(agency: Agency, request: AgencyRequest, temporary_pass
 
     with schema_context(agency.schema_name):
         AgencyProfile.objects.create(name=agency.name, state=agency.state, timezone=agency.timezone)
-        admin = User(username=request.admin_mykad, full_name=request.admin_name, email=request.admin_email,
-                     phone=request.admin_phone, must_change_password=True,
-                     preferred_language=request.language)
+        admin = User(
+            username=request.admin_mykad,
+            full_name=request.admin_name,
+            email=request.admin_email,
+            phone=request.admin_phone,
+            must_change_password=True,
+            preferred_language=request.language,
+        )
         admin.set_password(temporary_password)
         admin.save()
         admin.groups.add(*Role.groups(Role.OFFICER, Role.ORG_ADMIN))
@@ -110,23 +120,43 @@ def provision_agency(request: AgencyRequest, *, application=None, notify: bool =
             # Two provisionings of the same subdomain wait for each other instead of racing.
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"spotme:provision:{schema_name}"])
         if Agency.objects.filter(subdomain=request.subdomain).exists() or schema_exists(schema_name):
-            raise ValidationError(_("The subdomain “%(value)s” is already taken."),
-                                  params={"value": request.subdomain}, code="subdomain_taken")
+            raise ValidationError(
+                _("The subdomain “%(value)s” is already taken."),
+                params={"value": request.subdomain},
+                code="subdomain_taken",
+            )
         agency = Agency.objects.create(
-            schema_name=schema_name, name=request.name, subdomain=request.subdomain, state=request.state,
-            ministry=request.ministry, expected_officers=request.expected_officers, application=application,
+            schema_name=schema_name,
+            name=request.name,
+            subdomain=request.subdomain,
+            state=request.state,
+            ministry=request.ministry,
+            expected_officers=request.expected_officers,
+            application=application,
             status_changed_at=timezone.now(),
         )
         schemas.clone_template(schema_name)
         Domain.objects.create(domain=domain_for(request.subdomain), tenant=agency, is_primary=True)
         _set_up_agency_schema(agency, request, temporary_password)
-        result = ProvisionedAgency(agency=agency, url=agency_url(agency), admin_login=request.admin_mykad,
-                                   temporary_password=temporary_password,
-                                   duration_ms=int((time.monotonic() - started) * 1000))
+        result = ProvisionedAgency(
+            agency=agency,
+            url=agency_url(agency),
+            admin_login=request.admin_mykad,
+            temporary_password=temporary_password,
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
         if notify:
-            transaction.on_commit(lambda: emails.org_admin_welcome(
-                agency=agency, to=request.admin_email, name=request.admin_name, url=result.url,
-                login_id=request.admin_mykad, temporary_password=temporary_password, language=request.language))
+            transaction.on_commit(
+                lambda: emails.org_admin_welcome(
+                    agency=agency,
+                    to=request.admin_email,
+                    name=request.admin_name,
+                    url=result.url,
+                    login_id=request.admin_mykad,
+                    temporary_password=temporary_password,
+                    language=request.language,
+                )
+            )
     log.info("provisioned agency %s in %d ms", schema_name, result.duration_ms)
     return result
 
@@ -151,7 +181,8 @@ def set_agency_status(agency_id: int, status: str, *, reason: str = "") -> Agenc
         if agency.status not in _ALLOWED[status]:
             raise AgencyStateError(
                 _("An agency that is “%(current)s” cannot become “%(new)s”.")
-                % {"current": agency.get_status_display(), "new": AgencyStatus(status).label})
+                % {"current": agency.get_status_display(), "new": AgencyStatus(status).label}
+            )
         agency.status = status
         agency.status_reason = reason
         agency.status_changed_at = timezone.now()
@@ -161,8 +192,10 @@ def set_agency_status(agency_id: int, status: str, *, reason: str = "") -> Agenc
 
 def find_agency(identifier: str) -> Agency:
     """An agency by subdomain or schema name (CLI convenience)."""
-    agency = (Agency.objects.filter(subdomain=identifier).first()
-              or Agency.objects.filter(schema_name=identifier).exclude(schema_name="public").first())
+    agency = (
+        Agency.objects.filter(subdomain=identifier).first()
+        or Agency.objects.filter(schema_name=identifier).exclude(schema_name="public").first()
+    )
     if agency is None:
         raise Agency.DoesNotExist(_("No agency “%(value)s”.") % {"value": identifier})
     return agency

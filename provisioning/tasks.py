@@ -28,15 +28,24 @@ def provision_application(application_id: int) -> str:
         app_row.provisioning_attempts += 1
         app_row.provisioning_started_at = timezone.now()
         app_row.save(update_fields=["status", "provisioning_attempts", "provisioning_started_at"])
-        ProvisioningEvent.objects.create(application=app_row, kind=ProvisioningEvent.Kind.STARTED,
-                                         message=f"attempt {app_row.provisioning_attempts}")
+        ProvisioningEvent.objects.create(
+            application=app_row,
+            kind=ProvisioningEvent.Kind.STARTED,
+            message=f"attempt {app_row.provisioning_attempts}",
+        )
 
     started = time.monotonic()
     request = AgencyRequest(
-        name=app_row.agency_name, subdomain=app_row.subdomain, state=app_row.state,
-        admin_mykad=app_row.admin_mykad, admin_email=app_row.admin_email, admin_name=app_row.admin_name,
-        admin_phone=app_row.admin_phone, ministry=app_row.ministry,
-        expected_officers=app_row.expected_officers, language=app_row.language,
+        name=app_row.agency_name,
+        subdomain=app_row.subdomain,
+        state=app_row.state,
+        admin_mykad=app_row.admin_mykad,
+        admin_email=app_row.admin_email,
+        admin_name=app_row.admin_name,
+        admin_phone=app_row.admin_phone,
+        ministry=app_row.ministry,
+        expected_officers=app_row.expected_officers,
+        language=app_row.language,
     )
     try:
         result = provision_agency(request, application=app_row)
@@ -45,14 +54,23 @@ def provision_application(application_id: int) -> str:
         message = "; ".join(getattr(exc, "messages", [])) or f"{type(exc).__name__}: {exc}"
         with transaction.atomic():
             AgencyApplication.objects.filter(pk=application_id).update(
-                status=ApplicationStatus.FAILED, last_error=message)
-            ProvisioningEvent.objects.create(application_id=application_id, kind=ProvisioningEvent.Kind.FAILED,
-                                             message=message,
-                                             duration_ms=int((time.monotonic() - started) * 1000))
+                status=ApplicationStatus.FAILED, last_error=message
+            )
+            ProvisioningEvent.objects.create(
+                application_id=application_id,
+                kind=ProvisioningEvent.Kind.FAILED,
+                message=message,
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
         return "failed"
     with transaction.atomic():
         AgencyApplication.objects.filter(pk=application_id).update(
-            status=ApplicationStatus.PROVISIONED, provisioned_at=timezone.now(), last_error="")
-        ProvisioningEvent.objects.create(application_id=application_id, kind=ProvisioningEvent.Kind.SUCCEEDED,
-                                         message=result.url, duration_ms=result.duration_ms)
+            status=ApplicationStatus.PROVISIONED, provisioned_at=timezone.now(), last_error=""
+        )
+        ProvisioningEvent.objects.create(
+            application_id=application_id,
+            kind=ProvisioningEvent.Kind.SUCCEEDED,
+            message=result.url,
+            duration_ms=result.duration_ms,
+        )
     return "provisioned"

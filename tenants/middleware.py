@@ -21,8 +21,9 @@ class AgencyRoutingMiddleware(TenantMainMiddleware):
     def no_tenant_found(self, request, hostname):
         connection.set_schema_to_public()
         if is_api_request(request):
-            return JsonResponse({"detail": _("No agency is served at this address."), "code": "unknown_agency"},
-                                status=404)
+            return JsonResponse(
+                {"detail": _("No agency is served at this address."), "code": "unknown_agency"}, status=404
+            )
         return render(request, "errors/unknown_agency.html", {"hostname": hostname}, status=404)
 
 
@@ -41,6 +42,7 @@ class AgencyStatusMiddleware:
                 message = _("This agency no longer uses SPOT-Me.")
             if is_api_request(request):
                 return JsonResponse({"detail": message, "code": f"agency_{tenant.status}"}, status=403)
-            return render(request, "errors/agency_closed.html",
-                          {"agency": tenant, "message": message}, status=403)
+            return render(
+                request, "errors/agency_closed.html", {"agency": tenant, "message": message}, status=403
+            )
         return self.get_response(request)

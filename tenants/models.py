@@ -28,13 +28,15 @@ class Agency(TenantMixin):
     ministry = models.CharField(_("ministry / parent body"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=2, choices=State.choices, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE)
-    status = models.CharField(_("status"), max_length=16, choices=AgencyStatus.choices,
-                              default=AgencyStatus.ACTIVE, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE, db_index=True
+    )
     status_reason = models.TextField(_("reason for status"), blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     expected_officers = models.PositiveIntegerField(default=0)
-    application = models.OneToOneField("onboarding.AgencyApplication", null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="agency")
+    application = models.OneToOneField(
+        "onboarding.AgencyApplication", null=True, blank=True, on_delete=models.PROTECT, related_name="agency"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # The provisioning service clones the template schema itself, inside its own transaction.
@@ -45,8 +47,9 @@ class Agency(TenantMixin):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         constraints = [
-            models.UniqueConstraint(fields=["subdomain"], condition=~Q(subdomain=""),
-                                    name="agency_subdomain_unique"),
+            models.UniqueConstraint(
+                fields=["subdomain"], condition=~Q(subdomain=""), name="agency_subdomain_unique"
+            ),
         ]
 
     def __str__(self) -> str:

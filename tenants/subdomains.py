@@ -22,13 +22,16 @@ def validate_subdomain_format(value: str) -> None:
         raise ValidationError(_("A subdomain has 3 to 40 characters."), code="subdomain_length")
     if not SUBDOMAIN_RE.match(value) or "--" in value:
         raise ValidationError(
-            _("A subdomain may contain only lowercase letters, digits and single hyphens, "
-              "and must start and end with a letter or digit."),
+            _(
+                "A subdomain may contain only lowercase letters, digits and single hyphens, "
+                "and must start and end with a letter or digit."
+            ),
             code="subdomain_chars",
         )
     if value in settings.RESERVED_SUBDOMAINS:
-        raise ValidationError(_("The subdomain “%(value)s” is reserved."), code="subdomain_reserved",
-                              params={"value": value})
+        raise ValidationError(
+            _("The subdomain “%(value)s” is reserved."), code="subdomain_reserved", params={"value": value}
+        )
 
 
 def schema_name_for(subdomain: str) -> str:

@@ -12,6 +12,14 @@ class RequestContextFilter(_logging.Filter):
     def filter(self, record: _logging.LogRecord) -> bool:
         from django.db import connection
 
+        request = getattr(record, "request", None)  # Django's request logger passes it
+        if request is not None and hasattr(request, "request_id"):
+            tenant = getattr(request, "tenant", None)
+            user = getattr(request, "user", None)
+            record.agency = tenant.schema_name if tenant is not None else "-"
+            record.request_id = request.request_id
+            record.user_id = str(user.pk) if user is not None and user.is_authenticated else "-"
+            return True
         agency = agency_var.get()
         if agency == "-":
             agency = getattr(connection, "schema_name", None) or "-"

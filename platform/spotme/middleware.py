@@ -20,9 +20,11 @@ class RequestContextMiddleware:
         request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         request.request_id = request_id
         tenant = getattr(request, "tenant", None)
-        tokens = [request_id_var.set(request_id),
-                  agency_var.set(tenant.schema_name if tenant is not None else "-"),
-                  user_id_var.set("-")]
+        tokens = [
+            request_id_var.set(request_id),
+            agency_var.set(tenant.schema_name if tenant is not None else "-"),
+            user_id_var.set("-"),
+        ]
         try:
             response = self.get_response(request)
         finally:
@@ -46,8 +48,13 @@ class ForcePasswordChangeMiddleware:
             user_id_var.set(str(user.pk))
             if user.must_change_password and not self._allowed(request):
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": _("You must change your temporary password first."),
-                                         "code": "password_change_required"}, status=403)
+                    return JsonResponse(
+                        {
+                            "detail": _("You must change your temporary password first."),
+                            "code": "password_change_required",
+                        },
+                        status=403,
+                    )
                 return redirect(f"{reverse('password_change')}")
         return self.get_response(request)
 

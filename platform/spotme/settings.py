@@ -29,6 +29,7 @@ REPO_DIR = BASE_DIR.parent.parent
 
 # --- helpers to read the environment ----------------------------------------------------------
 
+
 def env_str(name: str, default: str | None = None) -> str | None:
     """Value of NAME, or the contents of the file named by NAME_FILE, or default."""
     file_path = os.environ.get(f"{name}_FILE")
@@ -71,8 +72,10 @@ DEBUG = env_bool("DEBUG")
 TESTING = env_bool("SPOTME_TESTING")
 _INSECURE_DEV_KEY = "django-insecure-spotme-development-key-do-not-use-in-production-0123456789"
 SECRET_KEY = env_str("SECRET_KEY") or (_INSECURE_DEV_KEY if (DEBUG or TESTING) else "")
-if not SECRET_KEY or (SECRET_KEY == _INSECURE_DEV_KEY and not (DEBUG or TESTING)) or (
-    not DEBUG and not TESTING and len(SECRET_KEY) < 50
+if (
+    not SECRET_KEY
+    or (SECRET_KEY == _INSECURE_DEV_KEY and not (DEBUG or TESTING))
+    or (not DEBUG and not TESTING and len(SECRET_KEY) < 50)
 ):
     raise ImproperlyConfigured(
         "SECRET_KEY (or SECRET_KEY_FILE) must be set to a random value of at least 50 characters "
@@ -83,15 +86,62 @@ APEX_DOMAIN = (env_str("SPOTME_APEX_DOMAIN", "localhost") or "localhost").lower(
 HTTPS = env_bool("SPOTME_HTTPS", default=not (DEBUG or TESTING))
 # The port users reach the platform on, when not 80/443 (development): used in links we send out.
 SPOTME_PUBLIC_PORT = os.environ.get("SPOTME_PUBLIC_PORT", "")
-ALLOWED_HOSTS = [APEX_DOMAIN, f".{APEX_DOMAIN}", *filter(None, os.environ.get("ALLOWED_HOSTS", "").split(","))]
+ALLOWED_HOSTS = [
+    APEX_DOMAIN,
+    f".{APEX_DOMAIN}",
+    *filter(None, os.environ.get("ALLOWED_HOSTS", "").split(",")),
+]
 if DEBUG or TESTING:
     ALLOWED_HOSTS += ["127.0.0.1", "testserver", ".testserver"]
 
 # Subdomains an agency may never take: platform hosts and names that invite phishing.
 RESERVED_SUBDOMAINS = frozenset(
-    "www api admin static media mail smtp imap pop ftp app apps console operator operators jdn "
-    "spotme help helpdesk support status docs doc public template test staging dev root "
-    "login auth sso id account accounts portal gov cdn assets ns ns1 ns2 webmail blog".split()
+    [
+        "www",
+        "api",
+        "admin",
+        "static",
+        "media",
+        "mail",
+        "smtp",
+        "imap",
+        "pop",
+        "ftp",
+        "app",
+        "apps",
+        "console",
+        "operator",
+        "operators",
+        "jdn",
+        "spotme",
+        "help",
+        "helpdesk",
+        "support",
+        "status",
+        "docs",
+        "doc",
+        "public",
+        "template",
+        "test",
+        "staging",
+        "dev",
+        "root",
+        "login",
+        "auth",
+        "sso",
+        "id",
+        "account",
+        "accounts",
+        "portal",
+        "gov",
+        "cdn",
+        "assets",
+        "ns",
+        "ns1",
+        "ns2",
+        "webmail",
+        "blog",
+    ]
 )
 
 SHARED_APPS = [
@@ -248,8 +298,10 @@ SESSION_COOKIE_AGE = env_int("SPOTME_SESSION_AGE", 8 * 3600)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
-CSRF_TRUSTED_ORIGINS = [f"{'https' if HTTPS else 'http'}://*.{APEX_DOMAIN}",
-                        f"{'https' if HTTPS else 'http'}://{APEX_DOMAIN}"]
+CSRF_TRUSTED_ORIGINS = [
+    f"{'https' if HTTPS else 'http'}://*.{APEX_DOMAIN}",
+    f"{'https' if HTTPS else 'http'}://{APEX_DOMAIN}",
+]
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SPOTME_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -275,13 +327,17 @@ USE_TZ = True
 # --- static files -----------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = REPO_DIR / ".devdata" / "static" if DEBUG or TESTING else Path(
-    env_str("SPOTME_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
+STATIC_ROOT = (
+    REPO_DIR / ".devdata" / "static"
+    if DEBUG or TESTING
+    else Path(env_str("SPOTME_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not (DEBUG or TESTING) else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if not (DEBUG or TESTING)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

@@ -43,8 +43,9 @@ def approve_application(app_id: int, *, operator) -> AgencyApplication:
         app.reviewed_by = operator
         app.reviewed_at = timezone.now()
         app.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        ProvisioningEvent.objects.create(application=app, kind=ProvisioningEvent.Kind.QUEUED, actor=operator,
-                                         message="approved")
+        ProvisioningEvent.objects.create(
+            application=app, kind=ProvisioningEvent.Kind.QUEUED, actor=operator, message="approved"
+        )
         transaction.on_commit(lambda: emails.application_approved(app))
         _enqueue_provisioning(app)
     return app
@@ -60,8 +61,9 @@ def reject_application(app_id: int, *, operator, reason: str) -> AgencyApplicati
         app.reviewed_by = operator
         app.reviewed_at = timezone.now()
         app.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
-        ProvisioningEvent.objects.create(application=app, kind=ProvisioningEvent.Kind.REJECTED, actor=operator,
-                                         message=reason)
+        ProvisioningEvent.objects.create(
+            application=app, kind=ProvisioningEvent.Kind.REJECTED, actor=operator, message=reason
+        )
         transaction.on_commit(lambda: emails.application_rejected(app))
     return app
 
@@ -73,7 +75,8 @@ def retry_provisioning(app_id: int, *, operator) -> AgencyApplication:
             raise ApplicationStateError(_("Only a failed provisioning can be retried."))
         app.status = ApplicationStatus.QUEUED
         app.save(update_fields=["status"])
-        ProvisioningEvent.objects.create(application=app, kind=ProvisioningEvent.Kind.QUEUED, actor=operator,
-                                         message="retry")
+        ProvisioningEvent.objects.create(
+            application=app, kind=ProvisioningEvent.Kind.QUEUED, actor=operator, message="retry"
+        )
         _enqueue_provisioning(app)
     return app

@@ -23,11 +23,35 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AgencyApplication
-        fields = ["id", "reference", "agency_name", "ministry", "state", "expected_officers", "subdomain",
-                  "admin_name", "admin_mykad", "admin_email", "admin_phone", "status", "submitted_at",
-                  "reviewed_at", "rejection_reason", "provisioning_attempts", "provisioned_at", "last_error"]
-        read_only_fields = ["status", "submitted_at", "reviewed_at", "rejection_reason",
-                            "provisioning_attempts", "provisioned_at", "last_error"]
+        fields = [
+            "id",
+            "reference",
+            "agency_name",
+            "ministry",
+            "state",
+            "expected_officers",
+            "subdomain",
+            "admin_name",
+            "admin_mykad",
+            "admin_email",
+            "admin_phone",
+            "status",
+            "submitted_at",
+            "reviewed_at",
+            "rejection_reason",
+            "provisioning_attempts",
+            "provisioned_at",
+            "last_error",
+        ]
+        read_only_fields = [
+            "status",
+            "submitted_at",
+            "reviewed_at",
+            "rejection_reason",
+            "provisioning_attempts",
+            "provisioned_at",
+            "last_error",
+        ]
 
 
 class ApplicationThrottle(AnonRateThrottle):
@@ -57,8 +81,10 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         form = AgencyApplicationForm(data=request.data)
         if not form.is_valid():
-            return Response({"detail": "invalid", "code": "invalid", "errors": form.errors.get_json_data()},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": "invalid", "code": "invalid", "errors": form.errors.get_json_data()},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         app = actions.submit_application(form=form, language=translation.get_language() or "ms")
         return Response(ApplicationSerializer(app).data, status=status.HTTP_201_CREATED)
 
@@ -76,16 +102,25 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     def approve(self, request, pk=None):
         return self._act(request, pk, lambda: actions.approve_application(int(pk), operator=request.user))
 
-    @extend_schema(request=inline_serializer("RejectRequest", {"reason": serializers.CharField()}),
-                   responses=ApplicationSerializer)
+    @extend_schema(
+        request=inline_serializer("RejectRequest", {"reason": serializers.CharField()}),
+        responses=ApplicationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         form = RejectForm(data=request.data)
         if not form.is_valid():
-            return Response({"detail": "invalid", "code": "invalid", "errors": form.errors.get_json_data()},
-                            status=status.HTTP_400_BAD_REQUEST)
-        return self._act(request, pk, lambda: actions.reject_application(
-            int(pk), operator=request.user, reason=form.cleaned_data["reason"]))
+            return Response(
+                {"detail": "invalid", "code": "invalid", "errors": form.errors.get_json_data()},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return self._act(
+            request,
+            pk,
+            lambda: actions.reject_application(
+                int(pk), operator=request.user, reason=form.cleaned_data["reason"]
+            ),
+        )
 
     @extend_schema(request=None, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])

@@ -29,4 +29,3 @@ def application_approved(app: AgencyApplication) -> None:
 
 def application_rejected(app: AgencyApplication) -> None:
     _send("rejected", [app.admin_email], app.language, {"app": app})
-

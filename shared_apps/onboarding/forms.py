@@ -24,16 +24,30 @@ def clean_phone(value: str) -> str:
 
 
 class AgencyApplicationForm(forms.ModelForm):
-    admin_mykad = forms.CharField(label=_("Administrator's MyKad number"), max_length=14,
-                                  help_text=_("12 digits, with or without dashes."))
+    admin_mykad = forms.CharField(
+        label=_("Administrator's MyKad number"),
+        max_length=14,
+        help_text=_("12 digits, with or without dashes."),
+    )
 
     class Meta:
         model = AgencyApplication
-        fields = ["agency_name", "ministry", "state", "expected_officers", "subdomain",
-                  "admin_name", "admin_mykad", "admin_email", "admin_phone"]
+        fields = [
+            "agency_name",
+            "ministry",
+            "state",
+            "expected_officers",
+            "subdomain",
+            "admin_name",
+            "admin_mykad",
+            "admin_email",
+            "admin_phone",
+        ]
         help_texts = {
-            "subdomain": _("Your agency's address will be <subdomain>.<platform domain>. "
-                           "Lowercase letters, digits and hyphens."),
+            "subdomain": _(
+                "Your agency's address will be <subdomain>.<platform domain>. "
+                "Lowercase letters, digits and hyphens."
+            ),
             "state": _("Where the agency's headquarters is: it sets the weekend and public holidays."),
         }
 
@@ -53,8 +67,11 @@ class AgencyApplicationForm(forms.ModelForm):
         subdomain = normalise_subdomain(self.cleaned_data["subdomain"])
         validate_subdomain_format(subdomain)
         if subdomain_in_use(subdomain):
-            raise ValidationError(_("The subdomain “%(value)s” is already taken."), code="subdomain_taken",
-                                  params={"value": subdomain})
+            raise ValidationError(
+                _("The subdomain “%(value)s” is already taken."),
+                code="subdomain_taken",
+                params={"value": subdomain},
+            )
         return subdomain
 
     def clean_admin_mykad(self) -> str:
@@ -67,9 +84,13 @@ class AgencyApplicationForm(forms.ModelForm):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}),
-                             min_length=10, max_length=2000,
-                             help_text=_("The applicant receives this reason by email."))
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        max_length=2000,
+        help_text=_("The applicant receives this reason by email."),
+    )
 
 
 class ApplicationFilterForm(forms.Form):

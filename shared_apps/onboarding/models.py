@@ -26,16 +26,24 @@ class AgencyApplication(models.Model):
     expected_officers = models.PositiveIntegerField(_("expected number of officers"))
     subdomain = models.CharField(_("requested subdomain"), max_length=40, db_index=True)
     admin_name = models.CharField(_("organisation administrator's name"), max_length=200)
-    admin_mykad = models.CharField(_("administrator's MyKad number"), max_length=12, validators=[validate_mykad])
+    admin_mykad = models.CharField(
+        _("administrator's MyKad number"), max_length=12, validators=[validate_mykad]
+    )
     admin_email = models.EmailField(_("administrator's official email"))
     admin_phone = models.CharField(_("administrator's phone number"), max_length=20)
     language = models.CharField(max_length=5, default="ms")
 
-    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices,
-                              default=ApplicationStatus.SUBMITTED, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+        db_index=True,
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     provisioning_attempts = models.PositiveSmallIntegerField(default=0)
@@ -77,10 +85,14 @@ class ProvisioningEvent(models.Model):
     application = models.ForeignKey(AgencyApplication, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     message = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -12,7 +12,9 @@ from .models import AgencyApplication
 def landing(request):
     from tenants.models import Agency, AgencyStatus
 
-    stats = {"agencies": Agency.objects.exclude(schema_name="public").filter(status=AgencyStatus.ACTIVE).count()}
+    stats = {
+        "agencies": Agency.objects.exclude(schema_name="public").filter(status=AgencyStatus.ACTIVE).count()
+    }
     return render(request, "onboarding/landing.html", {"stats": stats})
 
 

@@ -12,8 +12,19 @@ class AgencySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["id", "name", "subdomain", "host", "ministry", "state", "status", "status_reason",
-                  "status_changed_at", "expected_officers", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "subdomain",
+            "host",
+            "ministry",
+            "state",
+            "status",
+            "status_reason",
+            "status_changed_at",
+            "expected_officers",
+            "created_at",
+        ]
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):

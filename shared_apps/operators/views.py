@@ -27,8 +27,12 @@ def dashboard(request):
         if form.cleaned_data["state"]:
             apps = apps.filter(state=form.cleaned_data["state"])
         if q := form.cleaned_data["q"].strip():
-            apps = apps.filter(Q(agency_name__icontains=q) | Q(subdomain__icontains=q) | Q(ministry__icontains=q)
-                               | Q(admin_email__icontains=q))
+            apps = apps.filter(
+                Q(agency_name__icontains=q)
+                | Q(subdomain__icontains=q)
+                | Q(ministry__icontains=q)
+                | Q(admin_email__icontains=q)
+            )
     page = Paginator(apps, 25).get_page(request.GET.get("page"))
     counts = {s: 0 for s in ApplicationStatus.values}
     for row in AgencyApplication.objects.values_list("status", flat=True):
@@ -40,10 +44,17 @@ def dashboard(request):
 def application_detail(request, pk: int):
     app = get_object_or_404(AgencyApplication.objects.select_related("reviewed_by"), pk=pk)
     agency = Agency.objects.filter(application=app).first()
-    return render(request, "operators/application_detail.html", {
-        "app": app, "events": app.events.select_related("actor"), "reject_form": RejectForm(),
-        "agency": agency, "agency_url": provisioning.agency_url(agency) if agency else None,
-    })
+    return render(
+        request,
+        "operators/application_detail.html",
+        {
+            "app": app,
+            "events": app.events.select_related("actor"),
+            "reject_form": RejectForm(),
+            "agency": agency,
+            "agency_url": provisioning.agency_url(agency) if agency else None,
+        },
+    )
 
 
 def _run(request, action, success_message: str):
@@ -59,8 +70,11 @@ def _run(request, action, success_message: str):
 @operator_required
 @require_POST
 def approve(request, pk: int):
-    _run(request, lambda: actions.approve_application(pk, operator=request.user),
-         _("Application approved; the agency is being provisioned."))
+    _run(
+        request,
+        lambda: actions.approve_application(pk, operator=request.user),
+        _("Application approved; the agency is being provisioned."),
+    )
     return redirect("operators:application", pk=pk)
 
 
@@ -70,10 +84,17 @@ def reject(request, pk: int):
     app = get_object_or_404(AgencyApplication, pk=pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        return render(request, "operators/application_detail.html", {
-            "app": app, "events": app.events.all(), "reject_form": form}, status=400)
-    _run(request, lambda: actions.reject_application(pk, operator=request.user, reason=form.cleaned_data["reason"]),
-         _("Application rejected; the applicant has been informed."))
+        return render(
+            request,
+            "operators/application_detail.html",
+            {"app": app, "events": app.events.all(), "reject_form": form},
+            status=400,
+        )
+    _run(
+        request,
+        lambda: actions.reject_application(pk, operator=request.user, reason=form.cleaned_data["reason"]),
+        _("Application rejected; the applicant has been informed."),
+    )
     return redirect("operators:application", pk=pk)
 
 
@@ -90,8 +111,11 @@ def agencies(request):
     status = request.GET.get("status", "")
     if status in AgencyStatus.values:
         rows = rows.filter(status=status)
-    return render(request, "operators/agencies.html", {
-        "agencies": rows, "status": status, "statuses": AgencyStatus.choices})
+    return render(
+        request,
+        "operators/agencies.html",
+        {"agencies": rows, "status": status, "statuses": AgencyStatus.choices},
+    )
 
 
 @operator_required
@@ -110,6 +134,9 @@ def agency_status(request, pk: int):
         except (provisioning.AgencyStateError, ValidationError) as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("“%(agency)s” is now %(status)s.")
-                             % {"agency": agency.name, "status": AgencyStatus(target).label.lower()})
+            messages.success(
+                request,
+                _("“%(agency)s” is now %(status)s.")
+                % {"agency": agency.name, "status": AgencyStatus(target).label.lower()},
+            )
     return redirect("operators:agencies")

@@ -24,8 +24,16 @@ def me(request):
     """The signed-in person, their roles and their agency."""
     user = request.user
     profile = AgencyProfile.current()
-    return Response(MeSerializer({
-        "id": user.pk, "mykad": user.username, "full_name": user.get_full_name(), "email": user.email,
-        "roles": sorted(Role.of(user)), "agency": profile.name if profile else "",
-        "must_change_password": user.must_change_password,
-    }).data)
+    return Response(
+        MeSerializer(
+            {
+                "id": user.pk,
+                "mykad": user.username,
+                "full_name": user.get_full_name(),
+                "email": user.email,
+                "roles": sorted(Role.of(user)),
+                "agency": profile.name if profile else "",
+                "must_change_password": user.must_change_password,
+            }
+        ).data
+    )

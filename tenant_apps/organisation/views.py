@@ -9,7 +9,11 @@ from .models import AgencyProfile, Role
 @login_required
 def home(request):
     roles = Role.of(request.user)
-    return render(request, "organisation/home.html", {
-        "profile": AgencyProfile.current(),
-        "roles": [Role(r) for r in Role.values if r in roles],
-    })
+    return render(
+        request,
+        "organisation/home.html",
+        {
+            "profile": AgencyProfile.current(),
+            "roles": [Role(r) for r in Role.values if r in roles],
+        },
+    )

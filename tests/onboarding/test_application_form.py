@@ -28,7 +28,9 @@ def field_errors(response, field):
     return response.context["form"].errors.get(field, [])
 
 
-def test_valid_application_is_saved_and_acknowledged(apex_client, mailoutbox, django_capture_on_commit_callbacks):
+def test_valid_application_is_saved_and_acknowledged(
+    apex_client, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(apex_client)
     assert response.status_code == 302
@@ -126,8 +128,9 @@ def test_subdomain_is_case_insensitive(apex_client, provision):
 
 
 def test_api_applies_with_the_same_rules(apex_client):
-    response = apex_client.post("/api/v1/applications/", {**VALID, "subdomain": "www"},
-                                content_type="application/json")
+    response = apex_client.post(
+        "/api/v1/applications/", {**VALID, "subdomain": "www"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["errors"]["subdomain"][0]["code"] == "subdomain_reserved"
     response = apex_client.post("/api/v1/applications/", VALID, content_type="application/json")

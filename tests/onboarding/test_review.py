@@ -39,8 +39,9 @@ def test_console_lists_and_filters_applications(operator_client, application):
     assert bad.status_code == 200  # an invalid filter shows the form error, not a crash
 
 
-def test_approve_provisions_the_agency(operator_client, operator, application, client_for, mailoutbox,
-                                       django_capture_on_commit_callbacks):
+def test_approve_provisions_the_agency(
+    operator_client, operator, application, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
     mailoutbox.clear()
     app = approve(operator_client, application, django_capture_on_commit_callbacks)
     assert app.status == ApplicationStatus.PROVISIONED
@@ -76,12 +77,15 @@ def test_approving_twice_is_refused(operator_client, application, django_capture
     assert response.status_code == 200
 
 
-def test_reject_creates_nothing_and_tells_the_applicant(operator_client, application, mailoutbox,
-                                                        django_capture_on_commit_callbacks):
+def test_reject_creates_nothing_and_tells_the_applicant(
+    operator_client, application, mailoutbox, django_capture_on_commit_callbacks
+):
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = operator_client.post(f"/console/applications/{application.pk}/reject/",
-                                        {"reason": "Agensi ini sudah menggunakan sistem lain."})
+        response = operator_client.post(
+            f"/console/applications/{application.pk}/reject/",
+            {"reason": "Agensi ini sudah menggunakan sistem lain."},
+        )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED
@@ -97,8 +101,9 @@ def test_reject_needs_a_reason(operator_client, application):
     assert application.status == ApplicationStatus.SUBMITTED
 
 
-def test_failure_midway_leaves_nothing_and_retry_succeeds(operator_client, application, monkeypatch,
-                                                         django_capture_on_commit_callbacks):
+def test_failure_midway_leaves_nothing_and_retry_succeeds(
+    operator_client, application, monkeypatch, django_capture_on_commit_callbacks
+):
     """Fault injected after the schema is cloned and the domain created, while the org admin is made."""
     real_setup = services._set_up_agency_schema
     calls = {"n": 0}
@@ -127,7 +132,13 @@ def test_failure_midway_leaves_nothing_and_retry_succeeds(operator_client, appli
     assert app.provisioning_attempts == 2
     assert schema_exists("agency_jabatan_ujian")
     assert list(app.events.values_list("kind", flat=True)) == [
-        "queued", "started", "failed", "queued", "started", "succeeded"]
+        "queued",
+        "started",
+        "failed",
+        "queued",
+        "started",
+        "succeeded",
+    ]
     assert connection.schema_name == "public"
 
 

@@ -12,7 +12,9 @@ from tenants.models import Agency, AgencyStatus
 from tests.fixtures.agencies import make_request
 
 
-def test_provisioned_agency_has_defaults_and_an_admin(provision, mailoutbox, django_capture_on_commit_callbacks):
+def test_provisioned_agency_has_defaults_and_an_admin(
+    provision, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         result = provision("jpn-kelantan", state="03")
     agency = result.agency
@@ -37,8 +39,17 @@ def test_the_template_holds_no_user_data(provision):
         assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("field,value", [("subdomain", "www"), ("subdomain", "A B"), ("admin_mykad", "1234"),
-                                         ("state", "17"), ("admin_email", "x"), ("name", " ")])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("subdomain", "www"),
+        ("subdomain", "A B"),
+        ("admin_mykad", "1234"),
+        ("state", "17"),
+        ("admin_email", "x"),
+        ("name", " "),
+    ],
+)
 def test_bad_requests_are_refused_before_anything_is_written(platform_db, field, value):
     with pytest.raises(ValidationError):
         provision_agency(make_request(**{"subdomain": "baik", field: value}))
@@ -74,8 +85,19 @@ def test_suspend_reactivate_archive(provision):
 
 
 def test_cli_provision_suspend_reactivate(platform_db, capsys):
-    call_command("provision_agency", "--name", "Jabatan CLI", "--subdomain", "jabatan-cli", "--state", "Selangor",
-                 "--admin-ic", "880808-14-5678", "--admin-email", "cli@jabatan.gov.my")
+    call_command(
+        "provision_agency",
+        "--name",
+        "Jabatan CLI",
+        "--subdomain",
+        "jabatan-cli",
+        "--state",
+        "Selangor",
+        "--admin-ic",
+        "880808-14-5678",
+        "--admin-email",
+        "cli@jabatan.gov.my",
+    )
     out = capsys.readouterr().out
     assert "http://jabatan-cli.localhost/" in out
     assert "Temporary password: " in out and "880808145678" in out
@@ -86,11 +108,33 @@ def test_cli_provision_suspend_reactivate(platform_db, capsys):
     with pytest.raises(CommandError, match="No agency|Tiada agensi"):
         call_command("suspend_agency", "tiada")
     with pytest.raises(CommandError, match="reserved|dikhaskan"):
-        call_command("provision_agency", "--name", "X", "--subdomain", "admin", "--state", "10",
-                     "--admin-ic", "880808145678", "--admin-email", "a@b.gov.my")
+        call_command(
+            "provision_agency",
+            "--name",
+            "X",
+            "--subdomain",
+            "admin",
+            "--state",
+            "10",
+            "--admin-ic",
+            "880808145678",
+            "--admin-email",
+            "a@b.gov.my",
+        )
     with pytest.raises(CommandError, match="Unknown state"):
-        call_command("provision_agency", "--name", "X", "--subdomain", "xyz", "--state", "Atlantis",
-                     "--admin-ic", "880808145678", "--admin-email", "a@b.gov.my")
+        call_command(
+            "provision_agency",
+            "--name",
+            "X",
+            "--subdomain",
+            "xyz",
+            "--state",
+            "Atlantis",
+            "--admin-ic",
+            "880808145678",
+            "--admin-email",
+            "a@b.gov.my",
+        )
 
 
 def test_create_operator_command(platform_db):

@@ -25,11 +25,14 @@ def test_temporary_password_forces_a_change(provision, client_for):
     # Django's validators apply.
     weak = client.post("/password/change/", {"new_password1": "12345678", "new_password2": "12345678"})
     assert weak.status_code == 200 and weak.context["form"].errors
-    mismatch = client.post("/password/change/", {"new_password1": "Sangat-Selamat-2026!",
-                                                 "new_password2": "Lain-Pula-2026!"})
+    mismatch = client.post(
+        "/password/change/", {"new_password1": "Sangat-Selamat-2026!", "new_password2": "Lain-Pula-2026!"}
+    )
     assert mismatch.context["form"].errors
-    done = client.post("/password/change/", {"new_password1": "Sangat-Selamat-2026!",
-                                             "new_password2": "Sangat-Selamat-2026!"})
+    done = client.post(
+        "/password/change/",
+        {"new_password1": "Sangat-Selamat-2026!", "new_password2": "Sangat-Selamat-2026!"},
+    )
     assert done.status_code == 302 and done["Location"] == "/"
     home = client.get("/")
     assert home.status_code == 200 and "Pentadbir Ujian" in home.content.decode()
@@ -44,6 +47,12 @@ def test_voluntary_change_needs_the_old_password(agency_a, client_for):
 
     client = client_for(agency_a)
     login(client, ADMIN_A, PASSWORD)
-    response = client.post("/password/change/", {"old_password": "salah", "new_password1": "Sangat-Selamat-2026!",
-                                                 "new_password2": "Sangat-Selamat-2026!"})
+    response = client.post(
+        "/password/change/",
+        {
+            "old_password": "salah",
+            "new_password1": "Sangat-Selamat-2026!",
+            "new_password2": "Sangat-Selamat-2026!",
+        },
+    )
     assert response.status_code == 200 and "old_password" in response.context["form"].errors

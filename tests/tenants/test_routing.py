@@ -79,8 +79,9 @@ def test_operator_login_form_refuses_non_staff(apex_client, platform_db):
 
 
 def test_operator_can_suspend_and_reactivate_from_the_console(operator_client, agency_a, client_for):
-    response = operator_client.post(f"/console/agencies/{agency_a.pk}/status/",
-                                    {"status": "suspended", "reason": "Tunggakan bayaran"})
+    response = operator_client.post(
+        f"/console/agencies/{agency_a.pk}/status/", {"status": "suspended", "reason": "Tunggakan bayaran"}
+    )
     assert response.status_code == 302
     assert client_for(agency_a).get("/login/").status_code == 403
     listing = operator_client.get("/console/agencies/").content.decode()

@@ -11,7 +11,8 @@ class MyKadAuthenticationForm(AuthenticationForm):
     """Agency login: the username is the officer's 12-digit MyKad number (dashes allowed)."""
 
     username = forms.CharField(
-        label=_("MyKad number"), max_length=14,
+        label=_("MyKad number"),
+        max_length=14,
         widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "username"}),
     )
 

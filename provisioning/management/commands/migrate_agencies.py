@@ -27,8 +27,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--executor", default="multiprocessing", choices=["standard", "multiprocessing"])
-        parser.add_argument("--all", action="store_true",
-                            help="Run migrate on every agency even when nothing is pending (slow path).")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Run migrate on every agency even when nothing is pending (slow path).",
+        )
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]

@@ -8,14 +8,20 @@ from spotme.malaysia import State
 
 
 class Command(BaseCommand):
-    help = "Provision a new agency (schema, domain, settings, org admin) and print its URL and temporary password."
+    help = (
+        "Provision a new agency (schema, domain, settings, org admin) "
+        "and print its URL and temporary password."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True)
         parser.add_argument("--subdomain", required=True)
-        parser.add_argument("--state", required=True,
-                            help="State code 01-16 or name, e.g. 10 or Selangor. " +
-                            ", ".join(f"{v}={label}" for v, label in State.choices))
+        parser.add_argument(
+            "--state",
+            required=True,
+            help="State code 01-16 or name, e.g. 10 or Selangor. "
+            + ", ".join(f"{v}={label}" for v, label in State.choices),
+        )
         parser.add_argument("--admin-ic", required=True, help="The org admin's 12-digit MyKad number")
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--admin-name", default="")
@@ -24,9 +30,17 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         state = _state_code(o["state"])
         try:
-            result = provision_agency(AgencyRequest(
-                name=o["name"], subdomain=o["subdomain"], state=state, admin_mykad=o["admin_ic"],
-                admin_email=o["admin_email"], admin_name=o["admin_name"] or o["name"], ministry=o["ministry"]))
+            result = provision_agency(
+                AgencyRequest(
+                    name=o["name"],
+                    subdomain=o["subdomain"],
+                    state=state,
+                    admin_mykad=o["admin_ic"],
+                    admin_email=o["admin_email"],
+                    admin_name=o["admin_name"] or o["name"],
+                    ministry=o["ministry"],
+                )
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"Agency provisioned in {result.duration_ms} ms"))

@@ -13,12 +13,24 @@ from tenants.models import Agency
 OPERATOR = ("operator", "Operator-JDN-2026")
 DEMO_PASSWORD = "Demo-SpotMe-2026"
 AGENCIES = [
-    AgencyRequest(name="Pejabat Setiausaha Kerajaan Negeri Selangor", subdomain="selangor", state=State.SELANGOR,
-                  admin_mykad="850101105001", admin_email="pentadbir@selangor.example.gov.my",
-                  admin_name="Nurul Aina binti Ahmad", ministry="Kerajaan Negeri Selangor"),
-    AgencyRequest(name="Pejabat Setiausaha Kerajaan Negeri Kelantan", subdomain="kelantan", state=State.KELANTAN,
-                  admin_mykad="870202035002", admin_email="pentadbir@kelantan.example.gov.my",
-                  admin_name="Mohd Faiz bin Ismail", ministry="Kerajaan Negeri Kelantan"),
+    AgencyRequest(
+        name="Pejabat Setiausaha Kerajaan Negeri Selangor",
+        subdomain="selangor",
+        state=State.SELANGOR,
+        admin_mykad="850101105001",
+        admin_email="pentadbir@selangor.example.gov.my",
+        admin_name="Nurul Aina binti Ahmad",
+        ministry="Kerajaan Negeri Selangor",
+    ),
+    AgencyRequest(
+        name="Pejabat Setiausaha Kerajaan Negeri Kelantan",
+        subdomain="kelantan",
+        state=State.KELANTAN,
+        admin_mykad="870202035002",
+        admin_email="pentadbir@kelantan.example.gov.my",
+        admin_name="Mohd Faiz bin Ismail",
+        ministry="Kerajaan Negeri Kelantan",
+    ),
 ]
 
 
@@ -31,8 +43,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from spotme.accounts.models import User
 
-        call_command("create_operator", OPERATOR[0], password=OPERATOR[1], name="Operator JDN",
-                     email="operator@jdn.example.gov.my", verbosity=0)
+        call_command(
+            "create_operator",
+            OPERATOR[0],
+            password=OPERATOR[1],
+            name="Operator JDN",
+            email="operator@jdn.example.gov.my",
+            verbosity=0,
+        )
         for request in AGENCIES:
             agency = Agency.objects.filter(subdomain=request.subdomain).first()
             if agency is None:
@@ -54,9 +72,13 @@ class Command(BaseCommand):
         apex = settings.APEX_DOMAIN
         line = "=" * 88
         self.stdout.write(f"\n{line}\n SPOT-Me: http://{apex}{port}/")
-        self.stdout.write(f" JDN operator console   http://{apex}{port}/console/   "
-                          f"login: {OPERATOR[0]}  password: {OPERATOR[1]}")
+        self.stdout.write(
+            f" JDN operator console   http://{apex}{port}/console/   "
+            f"login: {OPERATOR[0]}  password: {OPERATOR[1]}"
+        )
         for request in AGENCIES:
-            self.stdout.write(f" {request.subdomain:<22} http://{request.subdomain}.{apex}{port}/   "
-                              f"org admin MyKad: {request.admin_mykad}  password: {DEMO_PASSWORD}")
+            self.stdout.write(
+                f" {request.subdomain:<22} http://{request.subdomain}.{apex}{port}/   "
+                f"org admin MyKad: {request.admin_mykad}  password: {DEMO_PASSWORD}"
+            )
         self.stdout.write(line)

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         import os
 
         connection.set_schema_to_public()
-        password = o["password"] or os.environ.get("SPOTME_OPERATOR_PASSWORD") or getpass.getpass("Password: ")
+        password = (
+            o["password"] or os.environ.get("SPOTME_OPERATOR_PASSWORD") or getpass.getpass("Password: ")
+        )
         User = get_user_model()
         user = User.objects.filter(username=o["username"]).first() or User(username=o["username"])
         user.email = o["email"] or user.email

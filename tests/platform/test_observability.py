@@ -1,0 +1,89 @@
+"""Sentry events carry the agency; log lines carry agency, request id and user id."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+import sentry_sdk
+from django.urls import include, path
+from django_tenants.utils import schema_context
+
+from spotme.logging import JsonFormatter, RequestContextFilter
+from spotme.observability import init_sentry
+
+
+def boom(request):
+    raise RuntimeError("boom for sentry")
+
+
+urlpatterns = [path("boom/", boom), path("", include("spotme.urls_tenant"))]
+
+
+class CapturingTransport(sentry_sdk.transport.Transport):
+    def __init__(self, options=None):
+        super().__init__(options)
+        self.events: list[dict] = []
+
+    def capture_envelope(self, envelope):
+        for item in envelope.items:
+            if item.type == "event":
+                self.events.append(item.payload.json)
+
+
+@pytest.fixture
+def sentry_events():
+    transport = CapturingTransport()
+    init_sentry("https://public@sentry.example.invalid/1", environment="test", transport=transport)
+    yield transport.events
+    sentry_sdk.get_client().close()
+    sentry_sdk.init(dsn=None)  # back to a client that sends nothing
+
+
+def test_request_errors_are_tagged_with_the_agency(agency_a, client_for, sentry_events, settings):
+    settings.ROOT_URLCONF = __name__
+    client = client_for(agency_a, raise_request_exception=False)
+    assert client.get("/boom/").status_code == 500
+    sentry_sdk.flush()
+    assert sentry_events, "the error reached Sentry"
+    assert sentry_events[-1]["tags"]["agency"] == agency_a.schema_name
+
+
+def test_task_errors_are_tagged_with_the_agency(agency_b, sentry_events):
+    with schema_context(agency_b.schema_name):  # what tenant-schemas-celery does around a task
+        sentry_sdk.capture_message("task failure")
+    sentry_sdk.flush()
+    assert sentry_events[-1]["tags"]["agency"] == agency_b.schema_name
+
+
+def test_sentry_is_off_without_a_dsn(settings):
+    assert not settings.SENTRY_DSN
+    assert not sentry_sdk.get_client().dsn
+
+
+def test_log_lines_carry_agency_request_and_user(agency_a, client_for, caplog):
+    from tests.fixtures.agencies import ADMIN_A, PASSWORD
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Keep()
+    handler.addFilter(RequestContextFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client = client_for(agency_a)
+        client.login_as(ADMIN_A, PASSWORD)
+        response = client.get("/no-such-page/", HTTP_X_REQUEST_ID="req-123")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 404 and response["X-Request-ID"] == "req-123"
+    record = records[-1]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["agency"] == agency_a.schema_name
+    assert line["request_id"] == "req-123"
+    assert line["user_id"] != "-"
