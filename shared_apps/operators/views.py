@@ -51,7 +51,7 @@ def application_detail(request, pk: int):
             "app": app,
             "events": app.events.select_related("actor"),
             "reject_form": RejectForm(),
-            "agency": agency,
+            "provisioned_agency": agency,
             "agency_url": provisioning.agency_url(agency) if agency else None,
         },
     )

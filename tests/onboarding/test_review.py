@@ -56,6 +56,10 @@ def test_approve_provisions_the_agency(
     subjects = [m.subject for m in mailoutbox]
     assert len(subjects) == 2 and app.reference in subjects[0]
     assert "Kata laluan sementara" in mailoutbox[1].body or "Temporary password" in mailoutbox[1].body
+    # The console page stays the console's: the agency's name is not put in the header.
+    detail = operator_client.get(f"/console/applications/{app.pk}/").content.decode()
+    assert 'id="agency-url"' in detail
+    assert '<span class="brand-agency">Jabatan Ujian Negeri' not in detail
     # The agency answers on its own subdomain.
     login = client_for("jabatan-ujian.localhost").get("/login/")
     assert login.status_code == 200
