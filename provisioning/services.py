@@ -94,6 +94,7 @@ def _set_up_agency_schema(agency: Agency, request: AgencyRequest, temporary_pass
     """Inside the new schema: the agency's own settings and its first org admin."""
     from spotme.accounts.models import User
     from tenant_apps.organisation.models import AgencyProfile, Role
+    from tenant_apps.people.models import Officer
 
     with schema_context(agency.schema_name):
         AgencyProfile.objects.create(name=agency.name, state=agency.state, timezone=agency.timezone)
@@ -108,6 +109,7 @@ def _set_up_agency_schema(agency: Agency, request: AgencyRequest, temporary_pass
         admin.set_password(temporary_password)
         admin.save()
         admin.groups.add(*Role.groups(Role.OFFICER, Role.ORG_ADMIN))
+        Officer.objects.create(user=admin, position=_("Organisation administrator"))
 
 
 def provision_agency(request: AgencyRequest, *, application=None, notify: bool = True) -> ProvisionedAgency:

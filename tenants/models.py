@@ -72,3 +72,13 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+
+
+def current_agency() -> Agency:
+    """The agency whose schema the connection is on (a request's tenant, or a schema_context)."""
+    from django.db import connection
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Agency):
+        return tenant
+    return Agency.objects.get(schema_name=connection.schema_name)

@@ -148,6 +148,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "spotme.accounts",
+    "spotme.audit",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -164,12 +165,14 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "spotme.accounts",
+    "spotme.audit",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.admin",
     "guardian",
     "tenant_apps.organisation",
+    "tenant_apps.people",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -332,8 +335,12 @@ STATIC_ROOT = (
     if DEBUG or TESTING
     else Path(env_str("SPOTME_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
 )
+# Uploaded files live under MEDIA_ROOT/<schema>/: one agency's files never share a folder with another's.
+MEDIA_ROOT = Path(env_str("SPOTME_MEDIA_ROOT", str(REPO_DIR / ".devdata" / "media")) or "")
+MEDIA_URL = "/media/"
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not (DEBUG or TESTING)

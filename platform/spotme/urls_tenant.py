@@ -1,6 +1,6 @@
 """An agency's subdomain (its own schema)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from spotme.web.views import healthz
 from tenant_apps.organisation import api as organisation_api
@@ -10,6 +10,8 @@ from .urls_common import urlpatterns as common
 
 urlpatterns = [
     path("", organisation_views.home, name="home"),
+    path("", include("tenant_apps.organisation.urls")),
+    path("", include("tenant_apps.people.urls")),
     path("api/v1/me/", organisation_api.me, name="api-me"),
     path("healthz", healthz, name="healthz"),
     *common,

@@ -7,13 +7,51 @@ from django.utils.translation import gettext_lazy as _
 from spotme.malaysia import DEFAULT_TIMEZONE, State
 
 
+class GeofenceMode(models.TextChoices):
+    FLAG = "flag", _("Allow anywhere, flag clock-ins outside the office area")
+    BLOCK = "block", _("Block clock-ins outside the office area")
+    OFF = "off", _("Do not check location")
+
+
 class AgencyProfile(models.Model):
     """The agency's settings inside its own schema (one row). Mirrors the public Agency's name and
     state: tenant data never reaches into the public schema by foreign key."""
 
     name = models.CharField(_("agency name"), max_length=200)
-    state = models.CharField(_("state"), max_length=2, choices=State.choices)
+    state = models.CharField(
+        _("state"),
+        max_length=2,
+        choices=State.choices,
+        help_text=_("Sets the weekend and the public holidays."),
+    )
     timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    default_working_policy = models.CharField(
+        _("default working-hour policy"),
+        max_length=32,
+        default="WBF",
+        help_text=_("Applied to officers without a pattern of their own."),
+    )
+    geofence_mode = models.CharField(
+        _("location check"), max_length=8, choices=GeofenceMode.choices, default=GeofenceMode.FLAG
+    )
+    supervisor_sees_chain = models.BooleanField(
+        _("supervisors see their whole chain"),
+        default=False,
+        help_text=_("Off: a supervisor sees only direct supervisees. On: everyone below them."),
+    )
+    failed_login_limit = models.PositiveSmallIntegerField(
+        _("failed logins before the account locks"), default=3
+    )
+    lockout_minutes = models.PositiveIntegerField(
+        _("minutes a locked account stays locked"),
+        default=30,
+        help_text=_("0: until an administrator unlocks it."),
+    )
+    idle_timeout_minutes = models.PositiveIntegerField(_("log out after minutes of inactivity"), default=30)
+    require_totp_for_admins = models.BooleanField(
+        _("organisation administrators must use two-factor authentication"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -25,6 +63,49 @@ class AgencyProfile(models.Model):
     @classmethod
     def current(cls) -> AgencyProfile | None:
         return cls.objects.order_by("pk").first()
+
+
+class OrgUnit(models.Model):
+    """A node of the agency's organisation tree (Bahagian → Seksyen → Unit …, any depth).
+
+    `path` is the materialised chain of ids ("/1/5/9/"), so a subtree is one indexed prefix query."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    head = models.ForeignKey(
+        "people.Officer",
+        verbose_name=_("head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_units",
+    )
+    path = models.CharField(max_length=1000, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def descendants(self, include_self: bool = True):
+        qs = OrgUnit.objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)
 
 
 class Role(models.TextChoices):

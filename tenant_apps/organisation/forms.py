@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgencyProfile
+
+MAX_LOGO_BYTES = 1024 * 1024
+
+
+class AgencySettingsForm(forms.ModelForm):
+    class Meta:
+        model = AgencyProfile
+        fields = [
+            "name",
+            "logo",
+            "state",
+            "timezone",
+            "default_working_policy",
+            "geofence_mode",
+            "supervisor_sees_chain",
+            "failed_login_limit",
+            "lockout_minutes",
+            "idle_timeout_minutes",
+            "require_totp_for_admins",
+        ]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "size") and logo.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError(_("The logo may be at most 1 MB."), code="logo_size")
+        return logo
+
+    def clean_timezone(self) -> str:
+        import zoneinfo
+
+        value = self.cleaned_data["timezone"]
+        if value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(_("Unknown time zone."), code="timezone")
+        return value
+
+    def clean_failed_login_limit(self) -> int:
+        value = self.cleaned_data["failed_login_limit"]
+        if not 1 <= value <= 10:
+            raise forms.ValidationError(_("Choose between 1 and 10 attempts."), code="limit")
+        return value
+
+    def clean_idle_timeout_minutes(self) -> int:
+        value = self.cleaned_data["idle_timeout_minutes"]
+        if not 5 <= value <= 480:
+            raise forms.ValidationError(_("Choose between 5 and 480 minutes."), code="idle")
+        return value
