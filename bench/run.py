@@ -55,6 +55,7 @@ STARTED = time.perf_counter()
 
 # --- output -----------------------------------------------------------------------------------
 
+
 def log(msg: str) -> None:
     print(f"[bench {time.perf_counter() - STARTED:6.1f}s] {msg}", flush=True)
 
@@ -64,6 +65,7 @@ def median(values: list[float]) -> float:
 
 
 # --- the bench database -----------------------------------------------------------------------
+
 
 def with_database(url: str, name: str) -> str:
     return urlparse(url)._replace(path="/" + name).geturl()
@@ -96,6 +98,7 @@ def server_version(url: str) -> str:
 
 # --- running Django steps ---------------------------------------------------------------------
 
+
 def bench_env(url: str) -> dict:
     env = dict(os.environ, DATABASE_URL=url, SPOTME_TESTING="1", PYTHONUNBUFFERED="1")
     env.pop("DEBUG", None)  # DEBUG keeps every query in memory: not what a deploy runs with
@@ -127,6 +130,7 @@ def worker(env: dict, *args: str) -> dict:
 
 # --- set-up -----------------------------------------------------------------------------------
 
+
 def initial_migrate(env: dict) -> float:
     log("set-up: migrate_agencies on the empty database (public, template, clone function)")
     seconds, _ = run_timed(manage("migrate_agencies", "--verbosity=0"), env)
@@ -149,9 +153,17 @@ def split(total: int, parts: int) -> list[tuple[int, int]]:
 def populate(env: dict, agencies: int, jobs: int) -> float:
     log(f"set-up: creating {agencies} agencies with provision_agency() in {jobs} processes")
     started = time.perf_counter()
-    procs = [subprocess.Popen([PY, "bench/worker.py", "populate", f"--start={start}", f"--count={count}"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-             for start, count in split(agencies, jobs)]
+    procs = [
+        subprocess.Popen(
+            [PY, "bench/worker.py", "populate", f"--start={start}", f"--count={count}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for start, count in split(agencies, jobs)
+    ]
     for proc in procs:
         _, err = proc.communicate()
         if proc.returncode != 0:
@@ -167,6 +179,7 @@ def populate(env: dict, agencies: int, jobs: int) -> float:
 
 # --- measurement 1: migrate with nothing pending ----------------------------------------------
 
+
 def migrate_ours(env: dict, runs: int, agencies: int) -> dict:
     walls, inner = [], []
     for i in range(runs):
@@ -177,8 +190,13 @@ def migrate_ours(env: dict, runs: int, agencies: int) -> dict:
         walls.append(seconds)
         inner.append(float(re.search(r"done in ([\d.]+)s", out)[1]))
         log(f"  migrate_agencies run {i + 1}/{runs}: {seconds:.2f}s wall ({inner[-1]:.2f}s in the command)")
-    return {"command": "python manage.py migrate_agencies", "runs_s": walls, "median_s": median(walls),
-            "command_reported_s": inner, "pending": 0}
+    return {
+        "command": "python manage.py migrate_agencies",
+        "runs_s": walls,
+        "median_s": median(walls),
+        "command_reported_s": inner,
+        "pending": 0,
+    }
 
 
 def count_lines(text: str, needle: str) -> int:
@@ -202,17 +220,23 @@ def migrate_stock(env: dict, executor: str, agencies: int, limit: float) -> dict
     cmd = manage("migrate_schemas", "--tenant", f"--executor={executor}")
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
         finished = _wait_or_kill(proc, limit)
         seconds = time.perf_counter() - started
         out.seek(0)
         text = out.read()
     started_schemas = count_lines(text, "=== Starting migration")
     done = count_lines(text, "No migrations to apply")
-    result = {"command": "python " + " ".join(cmd[1:]), "executor": executor,
-              "schemas_started": started_schemas, "schemas_up_to_date": done,
-              "migrations_applied": count_lines(text, "Applying "), "complete": finished}
+    result = {
+        "command": "python " + " ".join(cmd[1:]),
+        "executor": executor,
+        "schemas_started": started_schemas,
+        "schemas_up_to_date": done,
+        "migrations_applied": count_lines(text, "Applying "),
+        "complete": finished,
+    }
     if finished:
         if proc.returncode != 0 or done != agencies:
             raise SystemExit(f"{' '.join(cmd)} failed or did not visit {agencies} schemas:\n{text[-3000:]}")
@@ -229,13 +253,19 @@ def measure_migrate(env: dict, args: argparse.Namespace) -> dict:
     for executor in ("standard", "multiprocessing"):
         log(f"  migrate_schemas --tenant --executor={executor} ...")
         stock[executor] = migrate_stock(env, executor, args.agencies, args.baseline_limit)
-        log(f"  migrate_schemas --tenant --executor={executor}: {stock[executor]['seconds']:.2f}s"
-            + (" (extrapolated)" if stock[executor]["extrapolated"] else ""))
-    return {"ours": ours, "stock_standard": stock["standard"],
-            "stock_multiprocessing": stock["multiprocessing"]}
+        log(
+            f"  migrate_schemas --tenant --executor={executor}: {stock[executor]['seconds']:.2f}s"
+            + (" (extrapolated)" if stock[executor]["extrapolated"] else "")
+        )
+    return {
+        "ours": ours,
+        "stock_standard": stock["standard"],
+        "stock_multiprocessing": stock["multiprocessing"],
+    }
 
 
 # --- measurement 2: provision one agency ------------------------------------------------------
+
 
 def summarise(runs: list[dict], key: str) -> dict:
     values = [r[key] / 1000 for r in runs]
@@ -246,14 +276,27 @@ def provision_ours(env: dict, count: int) -> dict:
     subdomains = [f"benchnew{i}" for i in range(1, count + 1)]
     runs = worker(env, "provision", *subdomains)["runs"]
     for run in runs:
-        log(f"  provision_agency({run['subdomain']}): {run['service_ms']} ms service, "
-            f"{run['wall_ms']:.0f} ms wall, at {run['existing_agencies']} agencies")
+        log(
+            f"  provision_agency({run['subdomain']}): {run['service_ms']} ms service, "
+            f"{run['wall_ms']:.0f} ms wall, at {run['existing_agencies']} agencies"
+        )
     return {"runs": runs, **summarise(runs, "service_ms"), **summarise(runs, "wall_ms")}
 
 
 def provision_cli(env: dict) -> dict:
-    cmd = manage("provision_agency", "--name", "Bench CLI agency", "--subdomain", "benchcli", "--state", "10",
-                 "--admin-ic", "850101105001", "--admin-email", "a@b.gov.my")
+    cmd = manage(
+        "provision_agency",
+        "--name",
+        "Bench CLI agency",
+        "--subdomain",
+        "benchcli",
+        "--state",
+        "10",
+        "--admin-ic",
+        "850101105001",
+        "--admin-email",
+        "a@b.gov.my",
+    )
     seconds, out = run_timed(cmd, env)
     service_ms = int(re.search(r"Agency provisioned in (\d+) ms", out)[1])
     worker(env, "remove", "benchcli")
@@ -265,15 +308,20 @@ def provision_stock(env: dict, count: int) -> dict:
     subdomains = [f"benchstock{i}" for i in range(1, count + 1)]
     runs = worker(env, "stock", *subdomains)["runs"]
     for run in runs:
-        log(f"  stock tenant creation ({run['subdomain']}): {run['wall_ms']:.0f} ms "
-            f"({run['schema_ms']:.0f} ms CREATE SCHEMA + migrate), at {run['existing_agencies']} agencies")
+        log(
+            f"  stock tenant creation ({run['subdomain']}): {run['wall_ms']:.0f} ms "
+            f"({run['schema_ms']:.0f} ms CREATE SCHEMA + migrate), at {run['existing_agencies']} agencies"
+        )
     return {"runs": runs, **summarise(runs, "wall_ms"), **summarise(runs, "schema_ms")}
 
 
 def measure_provision(env: dict, args: argparse.Namespace) -> dict:
     log(f"measurement 2: provision one agency at {args.agencies} existing agencies")
-    result = {"ours_in_process": provision_ours(env, args.provision_runs), "ours_cli": provision_cli(env),
-              "stock": provision_stock(env, args.stock_runs)}
+    result = {
+        "ours_in_process": provision_ours(env, args.provision_runs),
+        "ours_cli": provision_cli(env),
+        "stock": provision_stock(env, args.stock_runs),
+    }
     counts = worker(env, "count")
     if counts["agencies"] != args.agencies:
         raise SystemExit(f"measured agencies were not all removed: {counts}")
@@ -281,6 +329,7 @@ def measure_provision(env: dict, args: argparse.Namespace) -> dict:
 
 
 # --- report -----------------------------------------------------------------------------------
+
 
 def cpu_model() -> str:
     try:
@@ -291,10 +340,28 @@ def cpu_model() -> str:
     return found[1].strip() if found else "unknown"
 
 
+def git_state() -> dict:
+    """The commit measured, and whether tracked files differed from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "HEAD") or "unknown",
+        "tracked_changes": bool(git("status", "--porcelain", "--untracked-files=no")),
+    }
+
+
 def machine(url: str) -> dict:
-    return {"nproc": os.cpu_count(), "cpu": cpu_model(), "postgresql": server_version(url),
-            "python": platform.python_version(), "django": metadata.version("Django"),
-            "django_tenants": metadata.version("django-tenants"), "load_average": list(os.getloadavg())}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model(),
+        "postgresql": server_version(url),
+        "python": platform.python_version(),
+        "django": metadata.version("Django"),
+        "django_tenants": metadata.version("django-tenants"),
+        "load_average": list(os.getloadavg()),
+    }
 
 
 def table_rows(r: dict) -> list[tuple[str, str, str]]:
@@ -304,23 +371,38 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
     mark = {True: " (extrapolated)", False: ""}
     return [
         (f"migrate, nothing pending, {n} agencies", "", f"target < {TARGET_MIGRATE_S:.0f} s"),
-        ("  ours: manage.py migrate_agencies (median of runs)",
-         f"{ours['median_s']:.2f} s", ", ".join(f"{s:.2f}" for s in ours["runs_s"])),
-        ("  django-tenants: migrate_schemas --tenant, standard",
-         f"{std['seconds']:.2f} s{mark[std['extrapolated']]}", "1 run"),
-        ("  django-tenants: migrate_schemas --tenant, multiprocessing",
-         f"{mp['seconds']:.2f} s{mark[mp['extrapolated']]}", "1 run"),
+        (
+            "  ours: manage.py migrate_agencies (median of runs)",
+            f"{ours['median_s']:.2f} s",
+            ", ".join(f"{s:.2f}" for s in ours["runs_s"]),
+        ),
+        (
+            "  django-tenants: migrate_schemas --tenant, standard",
+            f"{std['seconds']:.2f} s{mark[std['extrapolated']]}",
+            "1 run",
+        ),
+        (
+            "  django-tenants: migrate_schemas --tenant, multiprocessing",
+            f"{mp['seconds']:.2f} s{mark[mp['extrapolated']]}",
+            "1 run",
+        ),
         (f"provision one agency at {n} agencies", "", f"target < {TARGET_PROVISION_S:.0f} s"),
-        ("  ours: provision_agency() service time (median / max)",
-         f"{p['ours_in_process']['median_service_s']:.2f} / {p['ours_in_process']['max_service_s']:.2f} s",
-         f"{len(p['ours_in_process']['runs'])} runs"),
-        ("  ours: provision_agency() wall time (median / max)",
-         f"{p['ours_in_process']['median_wall_s']:.2f} / {p['ours_in_process']['max_wall_s']:.2f} s",
-         f"{len(p['ours_in_process']['runs'])} runs"),
+        (
+            "  ours: provision_agency() service time (median / max)",
+            f"{p['ours_in_process']['median_service_s']:.2f} / {p['ours_in_process']['max_service_s']:.2f} s",
+            f"{len(p['ours_in_process']['runs'])} runs",
+        ),
+        (
+            "  ours: provision_agency() wall time (median / max)",
+            f"{p['ours_in_process']['median_wall_s']:.2f} / {p['ours_in_process']['max_wall_s']:.2f} s",
+            f"{len(p['ours_in_process']['runs'])} runs",
+        ),
         ("  ours: manage.py provision_agency (incl. start-up)", f"{p['ours_cli']['wall_s']:.2f} s", "1 run"),
-        ("  django-tenants: CREATE SCHEMA + migrate (median / max)",
-         f"{p['stock']['median_wall_s']:.2f} / {p['stock']['max_wall_s']:.2f} s",
-         f"{len(p['stock']['runs'])} runs"),
+        (
+            "  django-tenants: CREATE SCHEMA + migrate (median / max)",
+            f"{p['stock']['median_wall_s']:.2f} / {p['stock']['max_wall_s']:.2f} s",
+            f"{len(p['stock']['runs'])} runs",
+        ),
     ]
 
 
@@ -328,8 +410,10 @@ def print_table(results: dict) -> None:
     rows = table_rows(results)
     width = max(len(r[0]) for r in rows)
     print()
-    print(f"SPOT-Me benchmarks, {results['date']}, {results['machine']['nproc']} cores "
-          f"({results['machine']['cpu']}), PostgreSQL {results['machine']['postgresql']}")
+    print(
+        f"SPOT-Me benchmarks, {results['date']}, {results['machine']['nproc']} cores "
+        f"({results['machine']['cpu']}), PostgreSQL {results['machine']['postgresql']}"
+    )
     for label, value, note in rows:
         print(f"{label:<{width}}  {value:>22}  {note}")
     print(f"\nJSON: {RESULTS.relative_to(ROOT)}")
@@ -342,30 +426,48 @@ def write_results(results: dict) -> None:
 
 # --- main -------------------------------------------------------------------------------------
 
+
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--agencies", type=int, default=200, help="agencies to create (default: 200)")
     parser.add_argument("--database", default="spotme_bench", help="bench database (default: spotme_bench)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     parser.add_argument("--runs", type=int, default=3, help="runs of migrate_agencies (default: 3)")
     parser.add_argument("--provision-runs", type=int, default=5, help="in-process provisionings (default: 5)")
     parser.add_argument("--stock-runs", type=int, default=3, help="stock tenant creations (default: 3)")
-    parser.add_argument("--baseline-limit", type=float, default=600.0,
-                        help="stop a migrate_schemas run after this many seconds and extrapolate (600)")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                        help="processes creating agencies during set-up (default: 2)")
+    parser.add_argument(
+        "--baseline-limit",
+        type=float,
+        default=600.0,
+        help="stop a migrate_schemas run after this many seconds and extrapolate (600)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes creating agencies during set-up (default: 2)",
+    )
     return parser.parse_args()
 
 
 def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
     info = machine(url)
     setup = {"initial_migrate_s": initial_migrate(env), "populate_s": populate(env, args.agencies, args.jobs)}
-    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "command": "make bench",
-               "argv": sys.argv[1:], "agencies": args.agencies, "database": args.database, "machine": info,
-               "setup": setup, "migrate": measure_migrate(env, args),
-               "provision": measure_provision(env, args),
-               "targets": {"migrate_s": TARGET_MIGRATE_S, "provision_s": TARGET_PROVISION_S}}
+    results = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "make bench",
+        "argv": sys.argv[1:],
+        "git": git_state(),
+        "agencies": args.agencies,
+        "database": args.database,
+        "machine": info,
+        "setup": setup,
+        "migrate": measure_migrate(env, args),
+        "provision": measure_provision(env, args),
+        "targets": {"migrate_s": TARGET_MIGRATE_S, "provision_s": TARGET_PROVISION_S},
+    }
     results["machine"]["load_average_after"] = list(os.getloadavg())
     return results
 

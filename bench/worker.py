@@ -35,8 +35,14 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def agency_request(subdomain: str):
     from provisioning.services import AgencyRequest
 
-    return AgencyRequest(name=f"Bench agency {subdomain}", subdomain=subdomain, state=STATE,
-                         admin_mykad=ADMIN_MYKAD, admin_email=ADMIN_EMAIL, admin_name="Bench Admin")
+    return AgencyRequest(
+        name=f"Bench agency {subdomain}",
+        subdomain=subdomain,
+        state=STATE,
+        admin_mykad=ADMIN_MYKAD,
+        admin_email=ADMIN_EMAIL,
+        admin_name="Bench Admin",
+    )
 
 
 def remove_agency(subdomain: str) -> None:
@@ -88,8 +94,14 @@ def provision_stock(subdomain: str) -> dict:
     request = agency_request(subdomain)
     started = time.perf_counter()
     with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=False):
-        agency = Agency(schema_name=schema_name_for(subdomain), name=request.name, subdomain=subdomain,
-                        state=STATE, status=AgencyStatus.ACTIVE, status_changed_at=timezone.now())
+        agency = Agency(
+            schema_name=schema_name_for(subdomain),
+            name=request.name,
+            subdomain=subdomain,
+            state=STATE,
+            status=AgencyStatus.ACTIVE,
+            status_changed_at=timezone.now(),
+        )
         agency.auto_create_schema = True
         agency.save(verbosity=0)
     schema_ms = (time.perf_counter() - started) * 1000
@@ -103,9 +115,11 @@ def count_agencies() -> dict:
     from tenants.models import Agency, AgencyStatus, Domain
 
     agencies = Agency.objects.exclude(schema_name="public")
-    return {"agencies": agencies.count(),
-            "active": agencies.filter(status=AgencyStatus.ACTIVE).count(),
-            "with_domain": Domain.objects.exclude(tenant__schema_name="public").count()}
+    return {
+        "agencies": agencies.count(),
+        "active": agencies.filter(status=AgencyStatus.ACTIVE).count(),
+        "with_domain": Domain.objects.exclude(tenant__schema_name="public").count(),
+    }
 
 
 def timed_each(measure, subdomains: list[str], remove: bool) -> dict:
@@ -119,8 +133,9 @@ def timed_each(measure, subdomains: list[str], remove: bool) -> dict:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("action", choices=["populate", "provision", "stock", "remove", "count"])
     parser.add_argument("subdomains", nargs="*")
     parser.add_argument("--start", type=int, default=1)

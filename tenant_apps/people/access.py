@@ -70,7 +70,8 @@ class Access:
             return []
         profile = AgencyProfile.current()
         if profile is not None and profile.supervisor_sees_chain:
-            return Officer.objects.filter(pk__in=RawSQL(SUBORDINATES_SQL, [self.officer.pk])).values("pk")
+            chain = RawSQL(SUBORDINATES_SQL, [self.officer.pk])  # noqa: S611 (constant SQL, bound parameter)
+            return Officer.objects.filter(pk__in=chain).values("pk")
         return Officer.objects.filter(supervisor=self.officer).values("pk")
 
     def officers(self) -> QuerySet[Officer]:
