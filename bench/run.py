@@ -12,7 +12,15 @@ each against the plain django-tenants path, measured in the same run on the same
    baseline  stock django-tenants tenant creation, 3 times: an Agency saved with auto_create_schema and
              TENANT_CREATION_FAKES_MIGRATIONS off (CREATE SCHEMA + every migration in it), then the same
              domain, agency settings and org admin as ours
+   schema    the schema step alone, like for like: our clone_template() (3 times, rolled back) against
+             the stock CREATE SCHEMA + migrate timed inside the baseline above
    Each measured agency is removed again right after, so every one is created at exactly N agencies.
+3. Import 5,000 officers from a CSV file (bench/import_officers.py)
+   ours      tenant_apps.people.importing.import_officers() in-process, 3 times, each in a fresh agency:
+             dry run (check only; also the same officers as XLSX) and real run (check + write in one
+             transaction + queue the activation emails); then the workers' share, sending the 5,000
+             activation emails; then the same file through the real page (POST /people/import/,
+             Django's test client)                                                      target: < 30 s
 
 Everything runs against its own database (default `spotme_bench`, dropped and recreated at the start,
 dropped at the end unless --keep) on the server of DATABASE_URL; the development database is never
@@ -22,6 +30,7 @@ bench/results/latest.json.
 
     make bench                      # = python bench/run.py, with DATABASE_URL and SPOTME_TESTING=1 set
     make bench ARGS="--agencies 50 --keep"
+    make bench ARGS="--only import"   # one measurement (no 200 agencies): bench/results/latest-import.json
 """
 
 from __future__ import annotations
@@ -50,6 +59,7 @@ PY = sys.executable
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 TARGET_MIGRATE_S = 30.0
 TARGET_PROVISION_S = 2.0
+TARGET_IMPORT_S = 30.0
 STARTED = time.perf_counter()
 
 
@@ -315,16 +325,47 @@ def provision_stock(env: dict, count: int) -> dict:
     return {"runs": runs, **summarise(runs, "wall_ms"), **summarise(runs, "schema_ms")}
 
 
+def clone_only(env: dict, count: int) -> dict:
+    runs = [{"clone_ms": ms} for ms in worker(env, "clone", f"--count={count}")["runs_ms"]]
+    log("  clone_template() alone (rolled back): " + ", ".join(f"{r['clone_ms']:.0f}" for r in runs) + " ms")
+    return {"runs": runs, **summarise(runs, "clone_ms")}
+
+
 def measure_provision(env: dict, args: argparse.Namespace) -> dict:
     log(f"measurement 2: provision one agency at {args.agencies} existing agencies")
     result = {
         "ours_in_process": provision_ours(env, args.provision_runs),
         "ours_cli": provision_cli(env),
         "stock": provision_stock(env, args.stock_runs),
+        "ours_clone_only": clone_only(env, args.stock_runs),
     }
     counts = worker(env, "count")
     if counts["agencies"] != args.agencies:
         raise SystemExit(f"measured agencies were not all removed: {counts}")
+    return result
+
+
+# --- measurement 3: import officers ----------------------------------------------------------
+
+
+def measure_import(env: dict, args: argparse.Namespace) -> dict:
+    log(f"measurement 3: import {args.import_rows} officers from a CSV file")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [PY, "bench/import_officers.py", f"--rows={args.import_rows}", f"--runs={args.import_runs}"]
+        run_timed([*cmd, "--out", out.name], env)
+        result = json.loads(Path(out.name).read_text())
+    for run in result["in_process"]:
+        log(
+            f"  import_officers(): dry run {run['dry_run_s']:.2f}s (XLSX {run['xlsx_dry_run_s']:.2f}s), "
+            f"real run {run['real_run_s']:.2f}s "
+            f"({run['created']} created); sending {run['activation_emails_sent']} activation emails "
+            f"{run['activation_emails_s']:.2f}s"
+        )
+    http = result["http"]
+    log(f"  POST /people/import/: dry run {http['dry_run_s']:.2f}s, real run {http['real_run_s']:.2f}s")
+    for key in ("dry_run", "xlsx_dry_run", "real_run", "activation_emails"):
+        values = [run[f"{key}_s"] for run in result["in_process"]]
+        result[f"median_{key}_s"], result[f"max_{key}_s"] = median(values), max(values)
     return result
 
 
@@ -341,14 +382,14 @@ def cpu_model() -> str:
 
 
 def git_state() -> dict:
-    """The commit measured, and whether tracked files differed from it."""
+    """The commit measured, and whether tracked files outside bench/ differed from it."""
 
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
     return {
         "commit": git("rev-parse", "HEAD") or "unknown",
-        "tracked_changes": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "tracked_changes": bool(git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench")),
     }
 
 
@@ -364,46 +405,78 @@ def machine(url: str) -> dict:
     }
 
 
-def table_rows(r: dict) -> list[tuple[str, str, str]]:
-    m, p, n = r["migrate"], r["provision"], r["agencies"]
-    ours = m["ours"]
-    std, mp = m["stock_standard"], m["stock_multiprocessing"]
-    mark = {True: " (extrapolated)", False: ""}
+def pair(summary: dict, key: str) -> str:
+    """'median / max s' of a summarise() result."""
+    return f"{summary[f'median_{key}_s']:.2f} / {summary[f'max_{key}_s']:.2f} s"
+
+
+def migrate_rows(m: dict, n: int) -> list[tuple[str, str, str]]:
+    ours, std, mp = m["ours"], m["stock_standard"], m["stock_multiprocessing"]
+
+    def stock(result: dict) -> str:
+        return f"{result['seconds']:.2f} s" + (" (extrapolated)" if result["extrapolated"] else "")
+
     return [
         (f"migrate, nothing pending, {n} agencies", "", f"target < {TARGET_MIGRATE_S:.0f} s"),
         (
-            "  ours: manage.py migrate_agencies (median of runs)",
+            "  ours: manage.py migrate_agencies (median)",
             f"{ours['median_s']:.2f} s",
-            ", ".join(f"{s:.2f}" for s in ours["runs_s"]),
+            "runs: " + ", ".join(f"{s:.2f}" for s in ours["runs_s"]),
         ),
-        (
-            "  django-tenants: migrate_schemas --tenant, standard",
-            f"{std['seconds']:.2f} s{mark[std['extrapolated']]}",
-            "1 run",
-        ),
-        (
-            "  django-tenants: migrate_schemas --tenant, multiprocessing",
-            f"{mp['seconds']:.2f} s{mark[mp['extrapolated']]}",
-            "1 run",
-        ),
-        (f"provision one agency at {n} agencies", "", f"target < {TARGET_PROVISION_S:.0f} s"),
-        (
-            "  ours: provision_agency() service time (median / max)",
-            f"{p['ours_in_process']['median_service_s']:.2f} / {p['ours_in_process']['max_service_s']:.2f} s",
-            f"{len(p['ours_in_process']['runs'])} runs",
-        ),
-        (
-            "  ours: provision_agency() wall time (median / max)",
-            f"{p['ours_in_process']['median_wall_s']:.2f} / {p['ours_in_process']['max_wall_s']:.2f} s",
-            f"{len(p['ours_in_process']['runs'])} runs",
-        ),
+        ("  django-tenants: migrate_schemas --tenant, standard", stock(std), "1 run"),
+        ("  django-tenants: migrate_schemas --tenant, multiprocessing", stock(mp), "1 run"),
+    ]
+
+
+def provision_rows(p: dict, n: int) -> list[tuple[str, str, str]]:
+    ours, stock, clone = p["ours_in_process"], p["stock"], p["ours_clone_only"]
+    runs = f"{len(ours['runs'])} runs"
+    return [
+        (f"provision one agency at {n} agencies (median / max)", "", f"target < {TARGET_PROVISION_S:.0f} s"),
+        ("  ours: provision_agency(), service's own duration", pair(ours, "service"), runs),
+        ("  ours: provision_agency(), wall time in-process", pair(ours, "wall"), runs),
         ("  ours: manage.py provision_agency (incl. start-up)", f"{p['ours_cli']['wall_s']:.2f} s", "1 run"),
         (
-            "  django-tenants: CREATE SCHEMA + migrate (median / max)",
-            f"{p['stock']['median_wall_s']:.2f} / {p['stock']['max_wall_s']:.2f} s",
-            f"{len(p['stock']['runs'])} runs",
+            "  django-tenants: tenant save + domain + same set-up",
+            pair(stock, "wall"),
+            f"{len(stock['runs'])} runs",
+        ),
+        ("  schema step alone, ours: clone_template()", pair(clone, "clone"), f"{len(clone['runs'])} runs"),
+        (
+            "  schema step alone, django-tenants: CREATE SCHEMA + migrate",
+            pair(stock, "schema"),
+            f"{len(stock['runs'])} runs",
         ),
     ]
+
+
+def import_rows(i: dict) -> list[tuple[str, str, str]]:
+    runs, http = f"{len(i['in_process'])} runs", i["http"]
+    return [
+        (f"import {i['rows']} officers, CSV (median / max)", "", f"target < {TARGET_IMPORT_S:.0f} s"),
+        ("  ours: import_officers(), real run (check + write + queue)", pair(i, "real_run"), runs),
+        ("  ours: import_officers(), dry run (check only)", pair(i, "dry_run"), runs),
+        ("  ours: import_officers(), dry run, same file as XLSX", pair(i, "xlsx_dry_run"), runs),
+        ("  workers: sending the activation emails", pair(i, "activation_emails"), runs),
+        ("  ours: POST /people/import/, real run", f"{http['real_run_s']:.2f} s", "1 run"),
+        ("  ours: POST /people/import/, dry run", f"{http['dry_run_s']:.2f} s", "1 run"),
+    ]
+
+
+def table_rows(r: dict) -> list[tuple[str, str, str]]:
+    rows = []
+    if "migrate" in r:
+        rows += migrate_rows(r["migrate"], r["agencies"])
+    if "provision" in r:
+        rows += provision_rows(r["provision"], r["agencies"])
+    if "import" in r:
+        rows += import_rows(r["import"])
+    return rows
+
+
+def results_path(results: dict) -> Path:
+    """latest.json for the full run; latest-<name>.json for one measurement (--only)."""
+    return RESULTS.with_name(f"latest-{results['only']}.json") if results.get("only") else RESULTS
 
 
 def print_table(results: dict) -> None:
@@ -416,12 +489,12 @@ def print_table(results: dict) -> None:
     )
     for label, value, note in rows:
         print(f"{label:<{width}}  {value:>22}  {note}")
-    print(f"\nJSON: {RESULTS.relative_to(ROOT)}")
+    print(f"\nJSON: {results_path(results).relative_to(ROOT)}")
 
 
 def write_results(results: dict) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    results_path(results).write_text(json.dumps(results, indent=2) + "\n")
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -449,12 +522,20 @@ def parse_args() -> argparse.Namespace:
         default=min(2, os.cpu_count() or 1),
         help="processes creating agencies during set-up (default: 2)",
     )
+    parser.add_argument(
+        "--only", choices=["migrate", "provision", "import"], help="run one measurement (default: all)"
+    )
+    parser.add_argument("--import-rows", type=int, default=5000, help="officers per import file (5000)")
+    parser.add_argument("--import-runs", type=int, default=3, help="in-process imports (default: 3)")
     return parser.parse_args()
 
 
 def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
     info = machine(url)
-    setup = {"initial_migrate_s": initial_migrate(env), "populate_s": populate(env, args.agencies, args.jobs)}
+    setup = {"initial_migrate_s": initial_migrate(env)}
+    wanted = {args.only} if args.only else {"migrate", "provision", "import"}
+    if wanted & {"migrate", "provision"}:
+        setup["populate_s"] = populate(env, args.agencies, args.jobs)
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "make bench",
@@ -463,11 +544,18 @@ def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
         "agencies": args.agencies,
         "database": args.database,
         "machine": info,
+        "only": args.only,
         "setup": setup,
-        "migrate": measure_migrate(env, args),
-        "provision": measure_provision(env, args),
-        "targets": {"migrate_s": TARGET_MIGRATE_S, "provision_s": TARGET_PROVISION_S},
+        "targets": {
+            "migrate_s": TARGET_MIGRATE_S,
+            "provision_s": TARGET_PROVISION_S,
+            "import_s": TARGET_IMPORT_S,
+        },
     }
+    measurements = {"migrate": measure_migrate, "provision": measure_provision, "import": measure_import}
+    for name, measure in measurements.items():
+        if name in wanted:
+            results[name] = measure(env, args)
     results["machine"]["load_average_after"] = list(os.getloadavg())
     return results
 

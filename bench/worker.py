@@ -5,6 +5,7 @@ Run from the repo root with DATABASE_URL pointing at the bench database (bench/r
     python bench/worker.py populate --start 1 --count 100 --out FILE   set-up: create agencies
     python bench/worker.py provision SUB [SUB ...] --out FILE           ours: provision_agency()
     python bench/worker.py stock SUB [SUB ...] --out FILE               plain django-tenants path
+    python bench/worker.py clone --count 3 --out FILE                   ours: the schema step alone
     python bench/worker.py remove SUB [SUB ...]                         drop agencies again
     python bench/worker.py count --out FILE                             agencies, excluding public
 
@@ -111,6 +112,22 @@ def provision_stock(subdomain: str) -> dict:
     return {"subdomain": subdomain, "schema_ms": schema_ms, "wall_ms": wall_ms}
 
 
+def clone_only(count: int) -> dict:
+    """The schema step of provision_agency() alone: clone the template, then roll back."""
+    from django.db import transaction
+
+    from provisioning import schemas
+
+    runs_ms = []
+    for i in range(count):
+        with transaction.atomic():
+            started = time.perf_counter()
+            schemas.clone_template(f"bench_clone_only{i}")
+            runs_ms.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+    return {"runs_ms": runs_ms}
+
+
 def count_agencies() -> dict:
     from tenants.models import Agency, AgencyStatus, Domain
 
@@ -136,7 +153,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("action", choices=["populate", "provision", "stock", "remove", "count"])
+    parser.add_argument("action", choices=["populate", "provision", "stock", "clone", "remove", "count"])
     parser.add_argument("subdomains", nargs="*")
     parser.add_argument("--start", type=int, default=1)
     parser.add_argument("--count", type=int, default=0)
@@ -154,6 +171,8 @@ def run(args: argparse.Namespace) -> dict:
         return timed_each(provision_ours, args.subdomains, remove)
     if args.action == "stock":
         return timed_each(provision_stock, args.subdomains, remove)
+    if args.action == "clone":
+        return clone_only(args.count)
     if args.action == "remove":
         for subdomain in args.subdomains:
             remove_agency(subdomain)

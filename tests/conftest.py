@@ -6,4 +6,7 @@ pytest_plugins = [
     "tests.fixtures.platform",
     "tests.fixtures.agencies",
     "tests.fixtures.browser",
+    "tests.fixtures.accounts",
+    "tests.fixtures.people",
+    "tests.fixtures.attendance",
 ]

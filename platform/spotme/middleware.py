@@ -37,7 +37,8 @@ class RequestContextMiddleware:
 class ForcePasswordChangeMiddleware:
     """A user holding a temporary password may do nothing but replace it (or log out)."""
 
-    ALLOWED_URL_NAMES = ("password_change", "logout", "set_language")
+    # The second factor (login_verify) comes before the new password.
+    ALLOWED_URL_NAMES = ("password_change", "logout", "set_language", "login_verify")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -149,6 +150,7 @@ SHARED_APPS = [
     "tenants",
     "spotme.accounts",
     "spotme.audit",
+    "auditlog",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -156,6 +158,9 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.staticfiles",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
     "spotme.web",
@@ -166,13 +171,18 @@ SHARED_APPS = [
 TENANT_APPS = [
     "spotme.accounts",
     "spotme.audit",
+    "auditlog",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.admin",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tenant_apps.organisation",
     "tenant_apps.people",
+    "tenant_apps.attendance",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -198,6 +208,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "axes.middleware.AxesMiddleware",  # renders the lockout page (spotme.accounts.lockout)
+    "spotme.accounts.middleware.IdleTimeoutMiddleware",
+    "spotme.accounts.middleware.TwoFactorMiddleware",  # before ForcePasswordChangeMiddleware
+    "spotme.audit.middleware.AuditMiddleware",  # actor, IP, user agent of data changes
     "tenants.middleware.AgencyStatusMiddleware",
     "spotme.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -272,11 +287,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "spotme"
 CELERY_TIMEZONE = "Asia/Kuala_Lumpur"
+CELERY_BEAT_SCHEDULE = {
+    # Close yesterday for every agency (absent, incomplete), after night shifts have clocked out.
+    "close-yesterday": {"task": "attendance.close_yesterday_everywhere",
+                        "schedule": crontab(hour=6, minute=0)},
+    # Colour cards from the 1st, final once the cut-off day has passed.
+    "colour-cards": {"task": "attendance.colour_cards_everywhere", "schedule": crontab(hour=1, minute=15)},
+}
 
 # --- auth, sessions, security -----------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account before any password check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -286,6 +309,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "spotme.accounts.validators.LetterAndDigitValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -314,7 +338,57 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_HOST = None
-SILENCED_SYSTEM_CHECKS = ["security.W019"] if not HTTPS else []
+SILENCED_SYSTEM_CHECKS = [
+    # Lockout counts per account, deliberately not per IP address (see AXES_LOCKOUT_PARAMETERS).
+    "axes.W006",
+    *(["security.W019"] if not HTTPS else []),
+]
+
+# --- login lockout (django-axes), password reset, two-factor (django-otp) ----------------------
+# The limits are each agency's own (AgencyProfile: failed_login_limit, lockout_minutes); on the apex
+# (JDN operators) the defaults in spotme.accounts.policy apply. See spotme/accounts/lockout.py.
+# Attempts are kept in the database of the schema they happened in, so each agency counts its own.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Per account only: locking by address would let anyone lock out a whole office that shares one NAT
+# address, while an attacker rotating addresses still runs into each account's own count.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = "spotme.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "spotme.accounts.lockout.cool_off"
+AXES_USERNAME_CALLABLE = "spotme.accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "spotme.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "spotme.audit.events.client_ip"
+AXES_RESET_ON_SUCCESS = True  # the count is of consecutive failures
+# The lock runs from the failure that caused it; attempts while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+# Successful logins and logouts are in spotme.audit.AuthEvent already; no second, ever-growing log.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False
+# Password reset requests per account and client address, and per account (spotme.accounts.actions).
+SPOTME_PASSWORD_RESET_LIMIT = 3
+SPOTME_PASSWORD_RESET_ACCOUNT_LIMIT = 10
+SPOTME_PASSWORD_RESET_WINDOW_SECONDS = 15 * 60
+
+
+def _totp_issuer(device):  # the name shown in the authenticator app
+    from spotme.accounts.two_factor import totp_issuer
+
+    return totp_issuer(device)
+
+
+OTP_TOTP_ISSUER = _totp_issuer
+
+# --- audit trail (spotme.audit) ----------------------------------------------------------------
+
+# Data changes: django-auditlog, into spotme.audit.LogEntry (its entry plus the user agent); the
+# tracked models are listed in spotme/audit/tracking.py. Authentication events: spotme.audit.AuthEvent.
+AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
+# Foreign keys recorded by name ("Bahagian Kewangan"), not id: readable, and true to the moment.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+AUDITLOG_CID_GETTER = "spotme.audit.middleware.request_id"
+# auditlog's own migrations create the (swapped-out) auditlog.LogEntry table: not needed in any schema.
+MIGRATION_MODULES = {"auditlog": None}
 
 # --- i18n -------------------------------------------------------------------------------------
 

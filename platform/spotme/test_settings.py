@@ -7,3 +7,14 @@ os.environ.setdefault("SPOTME_TESTING", "1")
 os.environ.setdefault("SPOTME_CELERY_EAGER", "1")
 
 from .settings import *  # noqa: E402,F403
+
+# Hashing at production cost (PBKDF2, ~1M iterations) would dominate the suite's time; the tests
+# exercise who may log in, not the hash function.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+
+# Each pytest-xdist worker gets its own Redis database for the cache, so one worker clearing the
+# cache between tests (tests/fixtures/platform.py) never disturbs another's.
+if REDIS_URL:  # noqa: F405
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1").removeprefix("gw")
+    _db = 1 + (int(_worker) if _worker.isdigit() else 0) + (0 if _worker.isdigit() else 8)
+    CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + f"/{_db}"  # noqa: F405

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", onboarding_views.landing, name="home"),
     path("", include("shared_apps.onboarding.urls")),
     path("console/", include("shared_apps.operators.urls")),
+    path("audit/", include("spotme.audit.urls")),
     path("api/v1/", include(router.urls)),
     path("healthz", healthz, name="healthz"),
     *common,

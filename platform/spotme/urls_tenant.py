@@ -1,18 +1,37 @@
 """An agency's subdomain (its own schema)."""
 
 from django.urls import include, path
+from rest_framework.routers import DefaultRouter
 
 from spotme.web.views import healthz
+from tenant_apps.attendance import api as attendance_api
+from tenant_apps.attendance import views as attendance_views
 from tenant_apps.organisation import api as organisation_api
-from tenant_apps.organisation import views as organisation_views
+from tenant_apps.people import api as people_api
 
 from .urls_common import urlpatterns as common
 
+router = DefaultRouter()
+router.register("org-units", people_api.OrgUnitViewSet, basename="org-unit")
+router.register("officers", people_api.OfficerViewSet, basename="officer")
+
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    path("", attendance_views.home, name="home"),
+    path("", include("tenant_apps.attendance.urls")),
     path("", include("tenant_apps.organisation.urls")),
     path("", include("tenant_apps.people.urls")),
+    path("audit/", include("spotme.audit.urls")),
     path("api/v1/me/", organisation_api.me, name="api-me"),
+    path("api/v1/roles/", people_api.roles, name="api-roles"),
+    path("api/v1/attendance/clock/", attendance_api.clock, name="api-clock"),
+    path("api/v1/attendance/today/", attendance_api.today, name="api-today"),
+    path("api/v1/attendance/days/", attendance_api.days, name="api-days"),
+    path("api/v1/attendance/issues/", attendance_api.issues, name="api-issues"),
+    path("api/v1/attendance/issues/<int:pk>/answer/", attendance_api.answer, name="api-issue-answer"),
+    path("api/v1/attendance/issues/<int:pk>/decide/", attendance_api.decide, name="api-issue-decide"),
+    path("api/v1/attendance/policies/", attendance_api.policies, name="api-policies"),
+    path("api/v1/attendance/calendar/", attendance_api.calendar_view, name="api-calendar"),
+    path("api/v1/", include(router.urls)),
     path("healthz", healthz, name="healthz"),
     *common,
 ]

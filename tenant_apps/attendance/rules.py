@@ -37,9 +37,21 @@ class Code(StrEnum):
 # Non-compliances an officer must explain (Pengurusan Isu Kehadiran).
 NON_COMPLIANCE = (Code.LEWAT, Code.PULANG_AWAL, Code.TIDAK_LENGKAP, Code.TIDAK_HADIR, Code.LUAR_KAWASAN)
 # What a day "is", in display order of importance.
-PRIMARY_ORDER = (Code.CUTI_UMUM, Code.HARI_REHAT, Code.CUTI, Code.TUGAS_RASMI, Code.KURSUS, Code.TIDAK_HADIR,
-                 Code.TIDAK_LENGKAP, Code.LEWAT, Code.PULANG_AWAL, Code.LUAR_KAWASAN, Code.BDR, Code.HADIR,
-                 Code.BELUM_MASUK)
+PRIMARY_ORDER = (
+    Code.CUTI_UMUM,
+    Code.HARI_REHAT,
+    Code.CUTI,
+    Code.TUGAS_RASMI,
+    Code.KURSUS,
+    Code.TIDAK_HADIR,
+    Code.TIDAK_LENGKAP,
+    Code.LEWAT,
+    Code.PULANG_AWAL,
+    Code.LUAR_KAWASAN,
+    Code.BDR,
+    Code.HADIR,
+    Code.BELUM_MASUK,
+)
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
@@ -77,6 +89,7 @@ def rest_period(state: str, day: date, *, ramadan: bool = False) -> tuple[time, 
 
 # --- working patterns ---------------------------------------------------------------------------
 
+
 class PatternKind(StrEnum):
     FLEXI = "flexi"  # WBF: start any time in a window, fixed elapsed length
     FIXED = "fixed"  # fixed start and end (Waktu Bekerja Berperingkat, counter services)
@@ -99,8 +112,9 @@ class Pattern:
 
 
 H = timedelta(hours=1)
-WBF = Pattern("WBF", PatternKind.FLEXI, time(7, 30), 9 * H, latest_start=time(9, 0),
-              short_day_duration=7.5 * H)
+WBF = Pattern(
+    "WBF", PatternKind.FLEXI, time(7, 30), 9 * H, latest_start=time(9, 0), short_day_duration=7.5 * H
+)
 WP1 = Pattern("WP1", PatternKind.FIXED, time(7, 30), 9 * H, short_day_duration=7.5 * H)
 WP2 = Pattern("WP2", PatternKind.FIXED, time(8, 0), 9 * H, short_day_duration=7.5 * H)
 WP3 = Pattern("WP3", PatternKind.FIXED, time(8, 30), 9 * H, short_day_duration=7.5 * H)
@@ -120,6 +134,7 @@ def attendance_date(at: datetime, pattern: Pattern) -> date:
 
 
 # --- one day ------------------------------------------------------------------------------------
+
 
 class Half(StrEnum):
     FULL = "full"
@@ -244,7 +259,7 @@ def evaluate(facts: DayFacts, punches: Iterable[Punch], *, closed: bool) -> DayR
         codes.insert(0, excused_day)
         if first_in:
             codes.append(Code.HADIR)
-        worked = _minutes((last_out - first_in)) if first_in and last_out else 0
+        worked = _minutes(last_out - first_in) if first_in and last_out else 0
         return DayResult(facts.day, False, tuple(codes), first_in, last_out, None, 0, 0, worked)
 
     if facts.bdr is not None:
@@ -278,8 +293,17 @@ def evaluate(facts: DayFacts, punches: Iterable[Punch], *, closed: bool) -> DayR
     if last_out is not None:
         effective_in = max(first_in, _at(facts.day, facts.pattern.start, first_in.tzinfo))
         worked = _minutes(last_out - effective_in) - _rest_overlap(facts, effective_in, last_out)
-    return DayResult(facts.day, True, tuple(dict.fromkeys(codes)), first_in, last_out, out_at, late_minutes,
-                     early_minutes, max(0, worked))
+    return DayResult(
+        facts.day,
+        True,
+        tuple(dict.fromkeys(codes)),
+        first_in,
+        last_out,
+        out_at,
+        late_minutes,
+        early_minutes,
+        max(0, worked),
+    )
 
 
 def _unexcused_outside(facts: DayFacts, punches: list[Punch]) -> bool:
@@ -301,6 +325,7 @@ def _rest_overlap(facts: DayFacts, start: datetime, end: datetime) -> int:
 
 
 # --- colour card (kad kehadiran berwarna) -------------------------------------------------------
+
 
 class Colour(StrEnum):
     KUNING = "kuning"  # yellow: everyone starts here

@@ -97,7 +97,9 @@ class OrgUnit(models.Model):
         verbose_name_plural = _("organisation units")
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="orgunit_unique_name_in_parent", nulls_distinct=False
+            ),
         ]
 
     def __str__(self) -> str:

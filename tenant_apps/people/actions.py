@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from axes.utils import reset as reset_lockout
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from provisioning.services import generate_temporary_password
+from spotme.accounts.lockout import is_locked
 from spotme.accounts.models import User
 from spotme.audit.events import record_auth_event
 from spotme.audit.models import AuthEventKind
@@ -140,6 +142,18 @@ def issue_temporary_password(officer: Officer, *, request=None, notify: bool = T
         if notify and user.email:
             transaction.on_commit(lambda: emails.temporary_password(officer, password))
     return password
+
+
+def unlock_officer(officer: Officer, *, request) -> bool:
+    """Lift a login lockout (django-axes) before its period ends. Returns whether it was locked;
+    only an actual unlock is recorded."""
+    username = officer.user.get_username()
+    with transaction.atomic():
+        was_locked = is_locked(username, request)
+        reset_lockout(username=username)
+        if was_locked:
+            record_auth_event(AuthEventKind.UNLOCKED, request=request, user=officer.user)
+    return was_locked
 
 
 def save_org_unit(unit: OrgUnit) -> OrgUnit:

@@ -48,7 +48,8 @@ class OfficerForm(forms.Form):
         supervisors = Officer.objects.select_related("user").filter(user__is_active=True)
         if officer is not None:
             supervisors = supervisors.exclude(pk=officer.pk)
-            self.fields["mykad"].disabled = True
+            self.fields["mykad"].disabled = True  # the login ID never changes; disabled → initial is used
+            self.fields["mykad"].initial = officer.mykad
         self.fields["supervisor"].queryset = supervisors
 
     def clean_mykad(self) -> str:
@@ -130,3 +131,16 @@ class OrgUnitForm(forms.ModelForm):
             parents = parents.exclude(path__startswith=self.instance.path)
         self.fields["parent"].queryset = parents
         self.fields["head"].queryset = Officer.objects.select_related("user").filter(user__is_active=True)
+
+
+class OfficerImportForm(forms.Form):
+    """Upload of a CSV/XLSX file of officers (tenant_apps/people/importing.py)."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8) or Excel (.xlsx), at most 10 MB and 20,000 officers."),
+        allow_empty_file=True,  # the import explains an empty file itself, with its own error code
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: only check the file, import nothing"), required=False, initial=True
+    )

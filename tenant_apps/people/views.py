@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from spotme.accounts.lockout import is_locked
 from tenant_apps.organisation.models import Role
 
 from . import actions
@@ -45,7 +46,11 @@ def officer_list(request):
         if d["active"] in ("0", "1"):
             officers = officers.filter(user__is_active=d["active"] == "1")
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
-    return render(request, "people/officer_list.html", {"form": form, "page": page, "access": access})
+    return render(
+        request,
+        "people/officer_list.html",
+        {"form": form, "page": page, "access": access, "import_url": resolve_url("people:import")},
+    )
 
 
 @can_see_people
@@ -53,8 +58,11 @@ def officer_detail(request, pk: int):
     access = get_access(request)
     officer = get_object_or_404(access.officers(), pk=pk)
     roles = [Role(r) for r in Role.values if r in set(officer.user.groups.values_list("name", flat=True))]
+    locked = is_locked(officer.user.get_username(), request)
     return render(
-        request, "people/officer_detail.html", {"officer": officer, "roles": roles, "access": access}
+        request,
+        "people/officer_detail.html",
+        {"officer": officer, "roles": roles, "access": access, "locked": locked},
     )
 
 
@@ -148,6 +156,17 @@ def officer_temporary_password(request, pk: int):
         )
         % {"password": password},
     )
+    return redirect("people:detail", pk=pk)
+
+
+@can_manage_people
+@require_POST
+def officer_unlock(request, pk: int):
+    officer = get_object_or_404(get_access(request).managed_officers(), pk=pk)
+    if actions.unlock_officer(officer, request=request):
+        messages.success(request, _("Account unlocked. The officer can log in again."))
+    else:
+        messages.info(request, _("The account was not locked."))
     return redirect("people:detail", pk=pk)
 
 

@@ -7,11 +7,24 @@ from tenant_apps.attendance.rules import Colour, ColourThresholds, next_colour
 K, H, M = Colour.KUNING, Colour.HIJAU, Colour.MERAH
 
 
-@pytest.mark.parametrize(("current", "count", "expected"), [
-    (K, 0, K), (K, 1, K), (K, 2, K), (K, 3, H), (K, 7, H),
-    (H, 0, K), (H, 1, K), (H, 2, H), (H, 3, M), (H, 9, M),
-    (M, 0, H), (M, 1, M), (M, 4, M),
-])
+@pytest.mark.parametrize(
+    ("current", "count", "expected"),
+    [
+        (K, 0, K),
+        (K, 1, K),
+        (K, 2, K),
+        (K, 3, H),
+        (K, 7, H),
+        (H, 0, K),
+        (H, 1, K),
+        (H, 2, H),
+        (H, 3, M),
+        (H, 9, M),
+        (M, 0, H),
+        (M, 1, M),
+        (M, 4, M),
+    ],
+)
 def test_default_transitions(current, count, expected):
     assert next_colour(current, count) == expected
 

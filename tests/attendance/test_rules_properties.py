@@ -16,14 +16,21 @@ DAY = date(2025, 11, 18)
 punch = st.builds(
     Punch,
     at=st.integers(min_value=5 * 60, max_value=23 * 60).map(
-        lambda m: datetime.combine(DAY, time(0, 0), tzinfo=KL) + timedelta(minutes=m)),
+        lambda m: datetime.combine(DAY, time(0, 0), tzinfo=KL) + timedelta(minutes=m)
+    ),
     direction=st.sampled_from(["in", "out", "punch"]),
     inside=st.sampled_from([True, False, None]),
 )
 facts = st.builds(
-    DayFacts, day=st.just(DAY), state=st.sampled_from(["10", "03", "12", "13"]), pattern=st.just(WBF),
-    weekend=st.just(weekend_for("10", DAY)), leave=st.sampled_from([None, Half.AM, Half.PM]),
-    bdr=st.sampled_from([None, Half.FULL]), pregnancy_early_leave=st.booleans(), ramadan=st.booleans(),
+    DayFacts,
+    day=st.just(DAY),
+    state=st.sampled_from(["10", "03", "12", "13"]),
+    pattern=st.just(WBF),
+    weekend=st.just(weekend_for("10", DAY)),
+    leave=st.sampled_from([None, Half.AM, Half.PM]),
+    bdr=st.sampled_from([None, Half.FULL]),
+    pregnancy_early_leave=st.booleans(),
+    ramadan=st.booleans(),
 )
 
 

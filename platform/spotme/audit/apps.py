@@ -10,3 +10,6 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects the auth signal receivers)
+        from .tracking import register_tracked_models
+
+        register_tracked_models()

@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from .models import AuthEvent, AuthEventKind
+
+USER_AGENT_MAX = 500
+
+
+def _address(value: str | None) -> str | None:
+    """A bare IP address from "1.2.3.4", "1.2.3.4:5678", "[2001:db8::1]:443"; None if it is none.
+    The column is PostgreSQL inet: anything else would make the whole write fail."""
+    value = (value or "").strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def client_ip(request) -> str | None:
+    """The client's address, the same for authentication events and data changes."""
     if request is None:
         return None
     # Behind the ingress, the client is the first address of X-Forwarded-For.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    if forwarded:
+        ip = _address(forwarded.split(",")[0])
+        if ip:
+            return ip
+    return _address(request.META.get("REMOTE_ADDR"))
+
+
+def user_agent(request) -> str:
+    return (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:USER_AGENT_MAX]
 
 
 def record_auth_event(
@@ -27,6 +53,6 @@ def record_auth_event(
         username=(user.get_username() if user is not None else username)[:150],
         actor=actor,
         ip_address=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:500],
+        user_agent=user_agent(request),
         details=details,
     )

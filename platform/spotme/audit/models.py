@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from auditlog.models import AbstractLogEntry
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,3 +44,35 @@ class AuthEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.username} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LogEntry(AbstractLogEntry):
+    """One data change, recorded by django-auditlog (AUDITLOG_LOGENTRY_MODEL points here).
+
+    auditlog's own entry has no column for the client's user agent; this subclass adds one, which
+    AuditMiddleware fills for every change made during a request. Rows live in the schema where the
+    change happened: each agency's trail stays in its own schema, JDN's in the public schema."""
+
+    # auditlog cascades: removing a stale content type would silently delete its part of the trail.
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", verbose_name=_("content type")
+    )
+    user_agent = models.CharField(_("user agent"), max_length=500, blank=True, default="")
+
+    class Meta(AbstractLogEntry.Meta):
+        ordering = ["-timestamp", "-pk"]
+        verbose_name = _("data change")
+        verbose_name_plural = _("data changes")
+        # The audit page lists the newest first, 50 at a time: one index walk, no sort.
+        indexes = [models.Index(fields=["-timestamp", "-id"], name="audit_logentry_recent_idx")]
+
+    def save(self, *args, **kwargs):
+        from .middleware import outside_request_context, written_in_request_schema
+
+        if self._state.adding and not written_in_request_schema():
+            # A request that writes into another schema (an operator's approval provisioning an
+            # agency): the request's user belongs to the request's schema, not this one, so it can
+            # be neither this entry's actor (foreign key) nor a fact about the other schema's trail.
+            with outside_request_context():
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)

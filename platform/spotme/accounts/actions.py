@@ -1,0 +1,162 @@
+"""Writes about a person's own account security: password reset, two-factor devices. Each one
+writes, records the event and sends its email (after commit) together."""
+
+from __future__ import annotations
+
+import hashlib
+
+from axes.utils import reset as reset_lockout
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from spotme.audit.events import client_ip, record_auth_event
+from spotme.audit.models import AuthEventKind
+
+from . import emails, two_factor
+from .lockout import on_apex
+from .models import User
+
+
+class TooManyResetRequests(Exception):
+    """The same account was asked for from the same address too often; try again later."""
+
+
+def _count(key: str) -> int:
+    """One more in this window (the cache's keys carry the schema name: each agency counts its own)."""
+    key = f"spotme:password-reset:{hashlib.sha256(key.encode()).hexdigest()}"
+    window = settings.SPOTME_PASSWORD_RESET_WINDOW_SECONDS
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def _throttle_reset_requests(username: str, request) -> None:
+    """A few requests per account and address; a few more per account from anywhere, since the
+    address comes partly from a header a client can set (this bounds the emails one account gets)."""
+    per_address = _count(f"{username}\0{client_ip(request) or '-'}")
+    per_account = _count(username)
+    if (
+        per_address > settings.SPOTME_PASSWORD_RESET_LIMIT
+        or per_account > settings.SPOTME_PASSWORD_RESET_ACCOUNT_LIMIT
+    ):
+        raise TooManyResetRequests
+
+
+def _reset_link(user: User, request) -> str:
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    # The host the request came to is the agency's own (it chose the schema): the link leads back
+    # to the same agency, where the account lives.
+    return f"{'https' if request.is_secure() else 'http'}://{request.get_host()}{path}"
+
+
+def request_password_reset(username: str, *, request) -> bool:
+    """Email a one-time reset link to the account's address, if there is such an active account with
+    an address. The caller shows the same page either way (no account enumeration); the return
+    value (sent or not) is for tests and logs only."""
+    _throttle_reset_requests(username, request)
+    accounts = User.objects.filter(username=username, is_active=True)
+    if on_apex():
+        accounts = accounts.filter(is_staff=True)
+    user = accounts.first()
+    sent = bool(user is not None and user.email)
+    with transaction.atomic():
+        record_auth_event(
+            AuthEventKind.PASSWORD_RESET_REQUESTED,
+            request=request,
+            user=user,
+            username=username,
+            actor=None,
+            sent=sent,
+        )
+        if sent:
+            tenant = getattr(request, "tenant", None)
+            context = {
+                "name": user.get_full_name(),
+                "username": user.get_username(),
+                "link": _reset_link(user, request),
+                "agency_name": "" if on_apex() else getattr(tenant, "name", ""),
+                "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            }
+            to, language = user.email, user.preferred_language or get_language()
+            transaction.on_commit(lambda: emails.password_reset(to=to, language=language, context=context))
+    return sent
+
+
+def reset_password(user: User, password: str, *, request=None) -> User:
+    """The new password from a reset link: it also ends a temporary password and a lockout (the
+    person has just proved they read the account's email)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        cleared = reset_lockout(username=user.get_username())
+        record_auth_event(
+            AuthEventKind.PASSWORD_RESET, request=request, user=user, actor=user, unlocked=cleared > 0
+        )
+    return user
+
+
+def enable_totp(device: TOTPDevice, code: str, *, request=None) -> two_factor.CodeCheck:
+    """Confirm the device being set up with a code from it; it replaces any earlier device."""
+    check = two_factor.check_code(device, code)
+    if not check.ok:
+        return check
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        device.confirmed = True
+        record_auth_event(AuthEventKind.TOTP_ENABLED, request=request, user=device.user)
+    return check
+
+
+def disable_totp(user: User, code: str, *, request=None) -> None:
+    """Remove the user's devices; needs a current code, and is refused where it is required."""
+    device = two_factor.confirmed_device(user)
+    if device is None:
+        return
+    if two_factor.is_required(user, request):
+        raise ValidationError(
+            _("Your agency requires two-factor authentication for administrators."), code="totp_required"
+        )
+    check = two_factor.check_code(device, code)
+    if not check.ok:
+        raise ValidationError(code_error(check), code="totp_invalid")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        record_auth_event(AuthEventKind.TOTP_DISABLED, request=request, user=user)
+
+
+def check_login_code(user: User, code: str, *, request=None) -> two_factor.CodeCheck:
+    """The second step of a login; a wrong code is recorded as a failed login."""
+    device = two_factor.confirmed_device(user)
+    if device is None:
+        return two_factor.CodeCheck(ok=False)
+    check = two_factor.check_code(device, code)
+    if not check.ok:
+        record_auth_event(AuthEventKind.LOGIN_FAILED, request=request, user=user, actor=None, step="totp")
+    return check
+
+
+def code_error(check: two_factor.CodeCheck) -> str:
+    if check.retry_at is not None:
+        return _("Too many wrong codes. Wait a moment, then enter the current code.")
+    return _("The code is incorrect or has expired. Enter the current code from your authenticator app.")

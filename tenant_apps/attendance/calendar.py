@@ -1,0 +1,105 @@
+"""Calendar facts for an officer's day: state weekend and holidays, the agency's overrides, the
+officer's pattern, leave and arrangements. One query per kind of fact, whatever the history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+from tenant_apps.organisation.models import AgencyProfile
+
+from . import rules
+from .models import Arrangement, HolidayOverride, Leave, OfficerPattern, Policy, WorkingPattern
+
+
+@lru_cache(maxsize=512)
+def state_holidays(state: str, year: int) -> dict[date, str]:
+    """Public holidays of a state in Malay (the `holidays` package, the baseline)."""
+    return dict(holidays.Malaysia(subdiv=state, years=year, language="ms_MY"))
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def policy_for(day: date) -> Policy | None:
+    return Policy.objects.select_related("default_pattern").filter(effective_from__lte=day).first()
+
+
+def holiday_name(state: str, day: date) -> str | None:
+    override = HolidayOverride.objects.filter(date=day).first()
+    if override is not None:
+        return override.name if override.action == HolidayOverride.Action.ADD else None
+    return state_holidays(state, day.year).get(day)
+
+
+def pattern_for(officer, day: date, policy: Policy | None) -> rules.Pattern:
+    own = (
+        OfficerPattern.objects.select_related("pattern")
+        .filter(officer=officer, month=month_start(day))
+        .first()
+    )
+    if own is not None:
+        return own.pattern.as_rule()
+    if policy is not None:
+        return policy.default_pattern.as_rule()
+    return rules.WBF
+
+
+def weekend(state: str, day: date, policy: Policy | None) -> frozenset[int]:
+    if policy is not None and policy.weekend_days:
+        return frozenset(policy.weekend_days)
+    return rules.weekend_for(state, day)
+
+
+def facts_for(officer, day: date, *, profile: AgencyProfile | None = None) -> rules.DayFacts:
+    profile = profile or AgencyProfile.current()
+    state = profile.state
+    policy = policy_for(day)
+    leave = Leave.objects.filter(officer=officer, start_date__lte=day, end_date__gte=day).first()
+    arrangements = list(Arrangement.objects.filter(officer=officer, start_date__lte=day, end_date__gte=day))
+    return build_facts(
+        day, state, policy, pattern_for(officer, day, policy), holiday_name(state, day), leave, arrangements
+    )
+
+
+def build_facts(
+    day, state, policy, pattern, holiday, leave, arrangements, excused_windows=()
+) -> rules.DayFacts:
+    kinds = {a.kind: a for a in arrangements}
+    duty = None
+    if Arrangement.Kind.DUTY in kinds and kinds[Arrangement.Kind.DUTY].half == rules.Half.FULL:
+        duty = rules.Code.TUGAS_RASMI
+    elif Arrangement.Kind.COURSE in kinds and kinds[Arrangement.Kind.COURSE].half == rules.Half.FULL:
+        duty = rules.Code.KURSUS
+    bdr = kinds.get(Arrangement.Kind.BDR)
+    ramadan = bool(
+        policy
+        and policy.ramadan_start
+        and policy.ramadan_end
+        and policy.ramadan_start <= day <= policy.ramadan_end
+    )
+    return rules.DayFacts(
+        day=day,
+        state=state,
+        pattern=pattern,
+        weekend=weekend(state, day, policy),
+        holiday=holiday,
+        leave=rules.Half(leave.half) if leave else None,
+        bdr=rules.Half(bdr.half) if bdr else None,
+        duty=duty,
+        pregnancy_early_leave=Arrangement.Kind.PREGNANCY in kinds,
+        ramadan=ramadan,
+        excused_windows=tuple(excused_windows),
+    )
+
+
+def default_patterns() -> list[WorkingPattern]:
+    return list(WorkingPattern.objects.filter(is_active=True))
+
+
+def days_between(start: date, end: date):
+    for n in range((end - start).days + 1):
+        yield start + timedelta(days=n)

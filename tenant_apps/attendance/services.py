@@ -1,0 +1,390 @@
+"""Writes of the attendance engine. Each public function is one transaction: the write, the
+recomputed day, the issues it raises or withdraws, and notifications after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenant_apps.organisation.models import AgencyProfile, GeofenceMode
+
+from . import calendar, geo, rules
+from .models import (
+    AttendanceDay,
+    AttendanceIssue,
+    ClockAdjustment,
+    ClockEvent,
+    ColourCard,
+    IssueStatus,
+    LocationStatus,
+    OfficeSite,
+    Policy,
+    Source,
+)
+
+# Issues raised while the day is still open (the officer can explain at once); the others wait for
+# the nightly close.
+RAISED_WHILE_OPEN = {rules.Code.LEWAT, rules.Code.PULANG_AWAL, rules.Code.LUAR_KAWASAN}
+
+
+class ClockError(ValidationError):
+    pass
+
+
+@dataclass(frozen=True)
+class Position:
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+    status: str = LocationStatus.OK
+
+    @classmethod
+    def missing(cls, status: str = LocationStatus.UNAVAILABLE) -> Position:
+        return cls(status=status)
+
+
+def agency_tz(profile: AgencyProfile) -> ZoneInfo:
+    return ZoneInfo(profile.timezone)
+
+
+def sites_for(officer) -> list[OfficeSite]:
+    """Active sites of the officer's unit and its parents, plus sites with no unit (everyone's)."""
+    from django.db.models import Q
+
+    unit_ids = []
+    if officer.org_unit_id:
+        unit_ids = [int(x) for x in officer.org_unit.path.strip("/").split("/") if x]
+    return list(
+        OfficeSite.objects.filter(is_active=True)
+        .filter(Q(org_units__isnull=True) | Q(org_units__in=unit_ids))
+        .distinct()
+    )
+
+
+def clock(
+    officer,
+    direction: str,
+    *,
+    position: Position,
+    source: str = Source.WEB,
+    idempotency_key: str = "",
+    user_agent: str = "",
+    ip: str | None = None,
+    client_time: datetime | None = None,
+    now: datetime | None = None,
+    profile: AgencyProfile | None = None,
+) -> ClockEvent:
+    """Daftar Masuk / Daftar Keluar. Server time is authoritative (`client_time` is only kept, e.g.
+    for an offline queue). A retried request with the same idempotency key returns the first event."""
+    if direction not in ("in", "out"):
+        raise ClockError(_("Choose clock in or clock out."), code="direction")
+    if idempotency_key:
+        existing = ClockEvent.objects.filter(officer=officer, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    profile = profile or AgencyProfile.current()
+    now = (now or timezone.now()).astimezone(agency_tz(profile))
+    match = _locate(officer, position, profile)
+    if profile.geofence_mode == GeofenceMode.BLOCK and not match.inside:
+        raise ClockError(
+            _("You are outside the office area; this agency does not allow clocking from there."),
+            code="outside_blocked",
+        )
+    try:
+        with transaction.atomic():
+            policy = calendar.policy_for(now.date())
+            pattern = calendar.pattern_for(officer, now.date(), policy)
+            day = rules.attendance_date(now, pattern)
+            event = ClockEvent.objects.create(
+                officer=officer,
+                at=now,
+                direction=direction,
+                attendance_date=day,
+                source=source,
+                latitude=position.latitude,
+                longitude=position.longitude,
+                accuracy_m=int(position.accuracy_m) if position.accuracy_m is not None else None,
+                location_status=position.status,
+                site=match.site,
+                inside=match.inside_or_none,
+                distance_m=match.distance_m,
+                client_time=client_time,
+                user_agent=user_agent[:300],
+                ip_address=ip,
+                idempotency_key=idempotency_key,
+            )
+            recompute_day(officer, day, profile=profile)
+    except IntegrityError:
+        # Two concurrent retries with the same key: the other one won.
+        if idempotency_key:
+            return ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
+        raise
+    return event
+
+
+@dataclass(frozen=True)
+class _Located:
+    site: OfficeSite | None
+    inside: bool
+    inside_or_none: bool | None
+    distance_m: int | None
+
+
+def _locate(officer, position: Position, profile: AgencyProfile) -> _Located:
+    if profile.geofence_mode == GeofenceMode.OFF:
+        return _Located(None, True, None, None)
+    if position.latitude is None or position.longitude is None:
+        return _Located(None, False, None, None)
+    match = geo.match_site(position.latitude, position.longitude, position.accuracy_m, sites_for(officer))
+    return _Located(match.site, match.inside, match.inside, match.distance_m)
+
+
+def _punches(officer, day: date, tz: ZoneInfo) -> list[rules.Punch]:
+    """The day's punches in the agency's time zone (the rules compare them with local times)."""
+    events = {e.pk: e for e in ClockEvent.objects.filter(officer=officer, attendance_date=day)}
+    punches = []
+    adjustments = list(ClockAdjustment.objects.filter(officer=officer, attendance_date=day))
+    voided = {a.event_id for a in adjustments if a.kind == ClockAdjustment.Kind.VOID}
+    for pk, event in events.items():
+        if pk not in voided and not event.overridden_by_device:
+            punches.append(rules.Punch(event.at.astimezone(tz), event.direction, event.inside))
+    for a in adjustments:
+        if a.kind == ClockAdjustment.Kind.ADD:
+            punches.append(rules.Punch(a.at.astimezone(tz), a.direction, True))
+    return punches
+
+
+def recompute_day(
+    officer,
+    day: date,
+    *,
+    closed: bool | None = None,
+    profile: AgencyProfile | None = None,
+    facts: rules.DayFacts | None = None,
+) -> AttendanceDay:
+    """Recompute one officer-day from its events and facts, and sync its issues. Cost is constant:
+    it reads only this day's rows."""
+    profile = profile or AgencyProfile.current()
+    facts = facts or calendar.facts_for(officer, day, profile=profile)
+    record = AttendanceDay.objects.filter(officer=officer, date=day).first()
+    if closed is None:
+        closed = record.closed if record else False
+    result = rules.evaluate(facts, _punches(officer, day, agency_tz(profile)), closed=closed)
+    values = {
+        "pattern_code": facts.pattern.code,
+        "working_day": result.working_day,
+        "first_in": result.first_in,
+        "last_out": result.last_out,
+        "expected_out": result.expected_out,
+        "worked_minutes": result.worked_minutes,
+        "late_minutes": result.late_minutes,
+        "early_minutes": result.early_minutes,
+        "codes": [str(c) for c in result.codes],
+        "primary": str(result.primary),
+        "closed": closed,
+    }
+    if record is None:
+        record = AttendanceDay.objects.create(officer=officer, date=day, **values)
+    else:
+        for k, v in values.items():
+            setattr(record, k, v)
+        record.save()
+    sync_issues(officer, day, result, closed=closed)
+    return record
+
+
+def sync_issues(officer, day: date, result: rules.DayResult, *, closed: bool) -> None:
+    """Raise an issue for each non-compliance of the day; withdraw those that no longer apply."""
+    wanted = {str(c) for c in result.non_compliances if closed or c in RAISED_WHILE_OPEN}
+    existing = {i.code: i for i in AttendanceIssue.objects.filter(officer=officer, date=day)}
+    for code in wanted:
+        issue = existing.get(code)
+        if issue is None:
+            AttendanceIssue.objects.create(officer=officer, date=day, code=code)
+        elif issue.status == IssueStatus.WITHDRAWN:
+            issue.status = IssueStatus.ANSWERED if issue.reason else IssueStatus.OPEN
+            issue.save(update_fields=["status"])
+    for code, issue in existing.items():
+        if code not in wanted and issue.status in (IssueStatus.OPEN, IssueStatus.ANSWERED):
+            issue.status = IssueStatus.WITHDRAWN
+            issue.save(update_fields=["status"])
+
+
+def close_day(day: date) -> int:
+    """The nightly close for every active officer of the agency (idempotent): absent and incomplete
+    days become final and their issues are raised."""
+    from tenant_apps.people.models import Officer
+
+    profile = AgencyProfile.current()
+    count = 0
+    officers = Officer.objects.filter(user__is_active=True).select_related("org_unit")
+    for officer in officers.iterator(chunk_size=500):
+        if officer.join_date and officer.join_date > day or officer.leave_date and officer.leave_date < day:
+            continue
+        with transaction.atomic():
+            recompute_day(officer, day, closed=True, profile=profile)
+        count += 1
+    return count
+
+
+# --- issues ---------------------------------------------------------------------------------------
+
+
+def answer_issue(issue: AttendanceIssue, *, reason: str, attachment=None) -> AttendanceIssue:
+    if issue.status not in (IssueStatus.OPEN, IssueStatus.ANSWERED):
+        raise ValidationError(_("This issue can no longer be answered."), code="closed")
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Explain in a few words (at least 5 characters).")})
+    with transaction.atomic():
+        issue.reason = reason
+        if attachment is not None:
+            issue.attachment = attachment
+        issue.status = IssueStatus.ANSWERED
+        issue.answered_at = timezone.now()
+        issue.save()
+    return issue
+
+
+def decide_issue(issue: AttendanceIssue, *, supervisor, accept: bool, comment: str = "") -> AttendanceIssue:
+    if issue.status != IssueStatus.ANSWERED:
+        raise ValidationError(_("Only an answered issue can be decided."), code="not_answered")
+    if not accept and len((comment or "").strip()) < 3:
+        raise ValidationError({"comment": _("Give the officer a reason for the rejection.")})
+    with transaction.atomic():
+        issue.status = IssueStatus.ACCEPTED if accept else IssueStatus.REJECTED
+        issue.decided_by = supervisor
+        issue.decided_at = timezone.now()
+        issue.decision_comment = comment.strip()
+        issue.save()
+        recompute_day(issue.officer, issue.date)
+    return issue
+
+
+def expire_undecided(month: date) -> int:
+    """After the cut-off day, reasons not decided for `month` count as rejected (SPEC.md)."""
+    first = month.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return AttendanceIssue.objects.filter(
+        date__gte=first, date__lt=nxt, expired=False, status__in=[IssueStatus.OPEN, IssueStatus.ANSWERED]
+    ).update(expired=True)
+
+
+# --- colour card ----------------------------------------------------------------------------------
+
+
+def compute_colour_cards(month: date, *, today: date | None = None) -> int:
+    """Each officer's card for `month` from the previous month's counted issues. Run from the 1st
+    (provisional) until the day after the cut-off, when undecided reasons start counting as rejected;
+    idempotent, so running it daily is safe."""
+    from django.db.models import Count, Q
+
+    from tenant_apps.people.models import Officer
+
+    first = month.replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    policy = calendar.policy_for(first)
+    thresholds = policy.colour_thresholds() if policy else rules.ColourThresholds()
+    cutoff = first.replace(day=policy.issue_cutoff_day if policy else 2)
+    if (today or timezone.localdate()) > cutoff:
+        expire_undecided(previous)
+    counts = dict(
+        AttendanceIssue.objects.filter(date__gte=previous, date__lt=first)
+        .filter(
+            Q(status=IssueStatus.REJECTED)
+            | (Q(expired=True) & ~Q(status__in=[IssueStatus.ACCEPTED, IssueStatus.WITHDRAWN]))
+        )
+        .values_list("officer_id")
+        .annotate(n=Count("id"))
+    )
+    last = dict(ColourCard.objects.filter(month=previous).values_list("officer_id", "colour"))
+    cards = []
+    for officer_id in Officer.objects.values_list("pk", flat=True):
+        current = rules.Colour(last.get(officer_id, rules.Colour.KUNING))
+        n = counts.get(officer_id, 0)
+        cards.append(
+            ColourCard(
+                officer_id=officer_id,
+                month=first,
+                colour=next_colour(current, n, thresholds),
+                non_compliances=n,
+            )
+        )
+    ColourCard.objects.bulk_create(
+        cards,
+        update_conflicts=True,
+        unique_fields=["officer", "month"],
+        update_fields=["colour", "non_compliances", "computed_at"],
+    )
+    return len(cards)
+
+
+def next_colour(current, n, thresholds):
+    return rules.next_colour(current, n, thresholds)
+
+
+def today_for(officer, profile: AgencyProfile | None = None) -> tuple[date, AttendanceDay | None]:
+    profile = profile or AgencyProfile.current()
+    now = timezone.now().astimezone(agency_tz(profile))
+    pattern = calendar.pattern_for(officer, now.date(), calendar.policy_for(now.date()))
+    day = rules.attendance_date(now, pattern)
+    return day, AttendanceDay.objects.filter(officer=officer, date=day).first()
+
+
+def adjust(
+    officer,
+    day: date,
+    *,
+    by,
+    reason: str,
+    add_at: datetime | None = None,
+    direction: str = "",
+    void_event: ClockEvent | None = None,
+) -> ClockAdjustment:
+    """An administrator's correction with a reason; the day is recomputed."""
+    if len((reason or "").strip()) < 5:
+        raise ValidationError({"reason": _("A correction needs a reason (at least 5 characters).")})
+    with transaction.atomic():
+        if void_event is not None:
+            adj = ClockAdjustment.objects.create(
+                officer=officer,
+                attendance_date=day,
+                kind="void",
+                event=void_event,
+                reason=reason,
+                created_by=by,
+            )
+        else:
+            if add_at is None or direction not in ("in", "out"):
+                raise ValidationError(_("A correction adds a clock-in or clock-out at a time."))
+            adj = ClockAdjustment.objects.create(
+                officer=officer,
+                attendance_date=day,
+                kind="add",
+                at=add_at,
+                direction=direction,
+                reason=reason,
+                created_by=by,
+            )
+        recompute_day(officer, day)
+    return adj
+
+
+__all__ = [
+    "Policy",
+    "clock",
+    "recompute_day",
+    "close_day",
+    "answer_issue",
+    "decide_issue",
+    "compute_colour_cards",
+    "Position",
+    "ClockError",
+    "Source",
+]

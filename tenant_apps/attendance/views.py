@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+import calendar as pycalendar
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from spotme.audit.events import client_ip
+from tenant_apps.organisation.models import AgencyProfile, Role
+from tenant_apps.people.access import get_access, require
+from tenant_apps.people.models import Officer
+
+from . import rules, services
+from .forms import AnswerForm, ClockForm, DecideForm, MonthForm
+from .models import AttendanceDay, AttendanceIssue, ClockEvent, ColourCard, IssueStatus, LocationStatus
+
+is_supervisor = require(lambda a: a.is_supervisor or a.is_org_admin)
+
+
+def _officer(request) -> Officer:
+    officer = get_access(request).officer
+    if officer is None:
+        raise PermissionDenied
+    return officer
+
+
+def position_from(data: dict) -> services.Position:
+    if data.get("latitude") is None:
+        status = data.get("location_status") or LocationStatus.UNAVAILABLE
+        return services.Position.missing(
+            LocationStatus.UNAVAILABLE if status == LocationStatus.OK else status
+        )
+    return services.Position(data["latitude"], data["longitude"], data.get("accuracy"), LocationStatus.OK)
+
+
+@login_required
+def home(request):
+    access = get_access(request)
+    profile = AgencyProfile.current()
+    context = {
+        "profile": profile,
+        "access": access,
+        "roles": [Role(r) for r in Role.values if r in access.roles],
+    }
+    if access.officer is not None:
+        day, record = services.today_for(access.officer, profile)
+        events = list(
+            ClockEvent.objects.filter(officer=access.officer, attendance_date=day).select_related("site")
+        )
+        context.update(
+            today=day,
+            record=record,
+            events=events,
+            open_issues=AttendanceIssue.objects.filter(
+                officer=access.officer, status=IssueStatus.OPEN
+            ).count(),
+            clock_key=timezone.now().strftime("%Y%m%d%H%M%S%f"),
+        )
+    return render(request, "attendance/home.html", context)
+
+
+@login_required
+@require_POST
+def clock(request):
+    officer = _officer(request)
+    form = ClockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("home")
+    data = form.cleaned_data
+    try:
+        event = services.clock(
+            officer,
+            data["direction"],
+            position=position_from(data),
+            idempotency_key=data["idempotency_key"] or "",
+            user_agent=request.headers.get("User-Agent", ""),
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("home")
+    where = (
+        _("inside the office area")
+        if event.inside
+        else _("outside the office area")
+        if event.inside is False
+        else _("without a location")
+    )
+    verb = _("Clocked in") if event.direction == "in" else _("Clocked out")
+    messages.success(request, f"{verb} {timezone.localtime(event.at):%H:%M} — {where}.")
+    return redirect("home")
+
+
+def _month(request) -> date:
+    form = MonthForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data.get("m"):
+        y, m = map(int, form.cleaned_data["m"].split("-"))
+        return date(y, m, 1)
+    return timezone.localdate().replace(day=1)
+
+
+def _visible_officer(request, officer_id: str | None) -> Officer:
+    access = get_access(request)
+    if officer_id:
+        return get_object_or_404(access.officers(), pk=officer_id)
+    return _officer(request)
+
+
+@login_required
+def month(request):
+    """This month's calendar with the status of each day and the month's colour."""
+    officer = _visible_officer(request, request.GET.get("officer"))
+    first = _month(request)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    records = {d.date: d for d in AttendanceDay.objects.filter(officer=officer, date__range=(first, last))}
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append([(d, records.get(d)) if d.month == first.month else (None, None) for d in week])
+    issues = AttendanceIssue.objects.filter(officer=officer, date__range=(first, last)).exclude(
+        status=IssueStatus.WITHDRAWN
+    )
+    card = ColourCard.objects.filter(officer=officer, month=first).first()
+    counts = {}
+    for issue in issues:
+        counts[issue.code] = counts.get(issue.code, 0) + 1
+    return render(
+        request,
+        "attendance/month.html",
+        {
+            "officer": officer,
+            "first": first,
+            "weeks": weeks,
+            "card": card,
+            "issues": issues,
+            "counts": counts,
+            "previous": (first - timedelta(days=1)).replace(day=1),
+            "next": last + timedelta(days=1),
+            "rejected": sum(1 for i in issues if i.counts_against),
+        },
+    )
+
+
+@login_required
+def transactions(request):
+    """Transaksi Kehadiran: every clock event, newest first."""
+    officer = _visible_officer(request, request.GET.get("officer"))
+    events = ClockEvent.objects.filter(officer=officer).select_related("site").order_by("-at", "-pk")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "attendance/transactions.html", {"officer": officer, "page": page})
+
+
+@login_required
+def my_issues(request):
+    officer = _officer(request)
+    issues = AttendanceIssue.objects.filter(officer=officer).exclude(status=IssueStatus.WITHDRAWN)
+    return render(request, "attendance/issues.html", {"issues": issues[:200], "form": AnswerForm()})
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    issue = get_object_or_404(AttendanceIssue, pk=pk, officer=_officer(request))
+    form = AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.answer_issue(
+                issue, reason=form.cleaned_data["reason"], attachment=form.cleaned_data.get("attachment")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your reason has been sent to your supervisor."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("attendance:issues")
+
+
+def decidable_issues(access):
+    """Issues this person may decide: their supervisees' (org admins: anyone's)."""
+    qs = AttendanceIssue.objects.select_related("officer__user")
+    if access.is_org_admin:
+        return qs
+    return qs.filter(officer__in=access.supervisee_ids())
+
+
+@is_supervisor
+def team(request):
+    """Supervisees today: in, not yet in, late, outside the office, on leave."""
+    access = get_access(request)
+    today = timezone.localdate()
+    officers = Officer.objects.filter(pk__in=access.supervisee_ids(), user__is_active=True).select_related(
+        "user"
+    )
+    if access.is_org_admin and request.GET.get("all"):
+        officers = Officer.objects.filter(user__is_active=True).select_related("user")
+    records = {d.officer_id: d for d in AttendanceDay.objects.filter(officer__in=officers, date=today)}
+    last_event = {}
+    for e in ClockEvent.objects.filter(officer__in=officers, attendance_date=today).select_related("site"):
+        last_event[e.officer_id] = e
+    rows = [(o, records.get(o.pk), last_event.get(o.pk)) for o in officers.order_by("user__full_name")]
+    summary = {}
+    for _o, rec, _e in rows:
+        key = rec.primary if rec else rules.Code.BELUM_MASUK
+        summary[key] = summary.get(key, 0) + 1
+    pending = decidable_issues(access).filter(status=IssueStatus.ANSWERED).count()
+    return render(
+        request,
+        "attendance/team.html",
+        {"rows": rows, "today": today, "summary": summary, "pending": pending},
+    )
+
+
+@is_supervisor
+def team_issues(request):
+    access = get_access(request)
+    issues = decidable_issues(access).filter(status=IssueStatus.ANSWERED).order_by("date", "pk")
+    return render(request, "attendance/team_issues.html", {"issues": issues[:500], "form": DecideForm()})
+
+
+@is_supervisor
+@require_POST
+def decide(request):
+    """Decide one or many answered issues (bulk) with one decision and comment."""
+    access = get_access(request)
+    form = DecideForm(request.POST)
+    ids = [int(x) for x in request.POST.getlist("issue") if x.isdigit()]
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Choose at least one issue and a decision."))
+        return redirect("attendance:team_issues")
+    accept = form.cleaned_data["decision"] == "accept"
+    decided, errors = 0, []
+    supervisor = access.officer
+    for issue in decidable_issues(access).filter(pk__in=ids):
+        try:
+            services.decide_issue(
+                issue, supervisor=supervisor, accept=accept, comment=form.cleaned_data["comment"]
+            )
+            decided += 1
+        except ValidationError as exc:
+            errors.append(" ".join(exc.messages))
+    if decided:
+        messages.success(request, _("%(n)d issue(s) decided.") % {"n": decided})
+    for e in sorted(set(errors)):
+        messages.error(request, e)
+    return redirect("attendance:team_issues")

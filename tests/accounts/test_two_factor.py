@@ -1,0 +1,132 @@
+"""Two-factor authentication (TOTP, django-otp) for JDN operators and organisation administrators."""
+
+from __future__ import annotations
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tenants.utils import schema_context
+
+from spotme.accounts.models import User
+from spotme.audit.models import AuthEvent, AuthEventKind
+from tests.fixtures.accounts import make_officer, set_profile, totp_code
+from tests.fixtures.agencies import ADMIN_A, PASSWORD
+
+WRONG_CODE_OFFSET = 500_000
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(settings):
+    # django-otp waits 1, 2, 4… seconds after each wrong code; the tests do not sleep.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+
+
+def wrong(code: str) -> str:
+    return str((int(code) + WRONG_CODE_OFFSET) % 1_000_000).zfill(6)
+
+
+def enable(client, schema_name: str, username: str) -> TOTPDevice:
+    page = client.get("/account/two-factor/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<svg" in html and 'id="totp-secret"' in html
+    with schema_context(schema_name):
+        device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+    refused = client.post("/account/two-factor/", {"code": wrong(totp_code(device))})
+    assert refused.status_code == 400 and "The code is incorrect" in refused.content.decode()
+    done = client.post("/account/two-factor/", {"code": totp_code(device)})
+    assert done.status_code == 302
+    with schema_context(schema_name):
+        device.refresh_from_db()
+    assert device.confirmed
+    return device
+
+
+def test_an_operator_turns_it_on_and_then_needs_a_code(operator, operator_client, client_en, settings):
+    assert 'id="nav-two-factor"' in operator_client.get("/console/").content.decode()
+    device = enable(operator_client, "public", operator.username)
+    assert AuthEvent.objects.filter(kind=AuthEventKind.TOTP_ENABLED, user=operator).count() == 1
+    assert operator_client.get("/console/").status_code == 200  # this session is verified
+
+    client = client_en(settings.APEX_DOMAIN)
+    client.login_as(operator.username, PASSWORD)
+    held = client.get("/console/")
+    assert held.status_code == 302 and held["Location"] == "/login/verify/?next=/console/"
+    api = client.get("/api/v1/agencies/")
+    assert api.status_code == 403 and api.json()["code"] == "two_factor_required"
+
+    refused = client.post("/login/verify/", {"code": wrong(totp_code(device, 1)), "next": "/console/"})
+    assert refused.status_code == 400 and "The code is incorrect" in refused.content.decode()
+    assert client.get("/console/").status_code == 302
+    assert AuthEvent.objects.filter(
+        kind=AuthEventKind.LOGIN_FAILED, user=operator, details__step="totp"
+    ).exists()
+
+    verified = client.post("/login/verify/", {"code": totp_code(device, 1), "next": "/console/"})
+    assert verified.status_code == 302 and verified["Location"] == "/console/"
+    assert client.get("/console/").status_code == 200
+
+
+def test_a_code_is_accepted_only_once(operator, operator_client, client_en, settings):
+    device = enable(operator_client, "public", operator.username)
+    client = client_en(settings.APEX_DOMAIN)
+    client.login_as(operator.username, PASSWORD)
+    # The code used to turn it on is spent.
+    assert client.post("/login/verify/", {"code": totp_code(device)}).status_code == 400
+
+
+def test_turning_it_off_needs_a_current_code(operator, operator_client):
+    device = enable(operator_client, "public", operator.username)
+    page = operator_client.get("/account/two-factor/").content.decode()
+    assert 'id="totp-disable"' in page
+    operator_client.post("/account/two-factor/disable/", {"code": wrong(totp_code(device, 1))})
+    assert TOTPDevice.objects.filter(user=operator).exists()
+    operator_client.post("/account/two-factor/disable/", {"code": totp_code(device, 1)})
+    assert not TOTPDevice.objects.filter(user=operator).exists()
+    assert AuthEvent.objects.filter(kind=AuthEventKind.TOTP_DISABLED, user=operator).count() == 1
+
+
+def test_an_agency_may_require_it_of_its_admins(agency_a, client_en):
+    set_profile(agency_a, require_totp_for_admins=True)
+    client = client_en(agency_a)
+    client.login_as(ADMIN_A, PASSWORD)
+    held = client.get("/people/")
+    assert held.status_code == 302 and held["Location"] == "/account/two-factor/"
+    assert 'id="totp-required"' in client.get("/account/two-factor/").content.decode()
+    assert client.get("/api/v1/me/").json()["code"] == "two_factor_setup_required"
+
+    device = enable(client, agency_a.schema_name, ADMIN_A)
+    assert client.get("/people/").status_code == 200
+    # Required: it cannot be turned off.
+    client.post("/account/two-factor/disable/", {"code": totp_code(device, 1)})
+    with schema_context(agency_a.schema_name):
+        assert TOTPDevice.objects.filter(user__username=ADMIN_A, confirmed=True).exists()
+
+    again = client_en(agency_a)
+    again.login_as(ADMIN_A, PASSWORD)
+    assert again.get("/people/")["Location"] == "/login/verify/?next=/people/"
+
+
+def test_officers_do_not_get_it_and_are_never_asked(agency_a, client_en):
+    set_profile(agency_a, require_totp_for_admins=True)
+    officer = make_officer(agency_a, "900303105123")
+    client = client_en(agency_a)
+    client.login_as(officer.user.username, PASSWORD)
+    assert client.get("/profile/").status_code == 200
+    assert 'id="two-factor-link"' not in client.get("/profile/").content.decode()
+    assert client.get("/account/two-factor/").status_code == 403
+
+
+def test_the_code_comes_before_a_forced_password_change(agency_a, client_en):
+    admin = client_en(agency_a)
+    admin.login_as(ADMIN_A, PASSWORD)
+    assert 'id="two-factor-link"' in admin.get("/profile/").content.decode()
+    device = enable(admin, agency_a.schema_name, ADMIN_A)
+    with schema_context(agency_a.schema_name):
+        User.objects.filter(username=ADMIN_A).update(must_change_password=True)
+
+    client = client_en(agency_a)
+    client.login_as(ADMIN_A, PASSWORD)
+    assert client.get("/password/change/")["Location"].startswith("/login/verify/")
+    assert client.get("/login/verify/").status_code == 200
+    client.post("/login/verify/", {"code": totp_code(device, 1)})
+    assert client.get("/profile/")["Location"] == "/password/change/"
+    assert client.get("/password/change/").status_code == 200
