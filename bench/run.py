@@ -21,6 +21,12 @@ each against the plain django-tenants path, measured in the same run on the same
              transaction + queue the activation emails); then the workers' share, sending the 5,000
              activation emails; then the same file through the real page (POST /people/import/,
              Django's test client)                                                      target: < 30 s
+4. Clock-ins through the HTTP API under load (bench/clockin.py)
+   ours      POST /api/v1/attendance/clock/ on gunicorn (127.0.0.1, production settings), one agency
+             with 10,000 officers, each request a different officer's clock-in from their own
+             session, N concurrent connections from bench/loadgen.py: throughput, p50/p95/p99
+   ceiling   the same requests to a bare Django view doing one INSERT, same gunicorn, settings and
+             middleware, measured in the same run (ABBA order)     target: ours >= 50% of the ceiling
 
 Everything runs against its own database (default `spotme_bench`, dropped and recreated at the start,
 dropped at the end unless --keep) on the server of DATABASE_URL; the development database is never
@@ -31,6 +37,7 @@ bench/results/latest.json.
     make bench                      # = python bench/run.py, with DATABASE_URL and SPOTME_TESTING=1 set
     make bench ARGS="--agencies 50 --keep"
     make bench ARGS="--only import"   # one measurement (no 200 agencies): bench/results/latest-import.json
+    make bench ARGS="--only clockin"  # the load benchmark alone: bench/results/latest-clockin.json
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import clockin  # bench/clockin.py (bench/ is on sys.path: this file runs as a script from it)
 import psycopg
 from psycopg import sql
 
@@ -369,6 +377,13 @@ def measure_import(env: dict, args: argparse.Namespace) -> dict:
     return result
 
 
+# --- measurement 4: clock-ins under load -----------------------------------------------------
+
+
+def measure_clockin(env: dict, args: argparse.Namespace) -> dict:
+    return clockin.measure(env, args, env["DATABASE_URL"], logger=log)
+
+
 # --- report -----------------------------------------------------------------------------------
 
 
@@ -471,6 +486,8 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
         rows += provision_rows(r["provision"], r["agencies"])
     if "import" in r:
         rows += import_rows(r["import"])
+    if "clockin" in r:
+        rows += clockin.table_rows(r["clockin"])
     return rows
 
 
@@ -523,17 +540,35 @@ def parse_args() -> argparse.Namespace:
         help="processes creating agencies during set-up (default: 2)",
     )
     parser.add_argument(
-        "--only", choices=["migrate", "provision", "import"], help="run one measurement (default: all)"
+        "--only",
+        choices=["migrate", "provision", "import", "clockin"],
+        help="run one measurement (default: all)",
     )
     parser.add_argument("--import-rows", type=int, default=5000, help="officers per import file (5000)")
     parser.add_argument("--import-runs", type=int, default=3, help="in-process imports (default: 3)")
+    load = parser.add_argument_group("clock-in load (measurement 4)")
+    load.add_argument("--clockin-officers", type=int, default=10_000, help="officers of the agency (10000)")
+    load.add_argument("--clockin-concurrency", type=int, default=32, help="concurrent connections (32)")
+    load.add_argument("--clockin-warmup", type=float, default=3.0, help="seconds not measured (3)")
+    load.add_argument("--clockin-duration", type=float, default=20.0, help="measured seconds per run (20)")
+    load.add_argument("--clockin-rounds", type=int, default=2, help="runs of each endpoint, ABBA (2)")
+    load.add_argument("--clockin-workers", type=int, default=2, help="gunicorn workers (2)")
+    load.add_argument(
+        "--clockin-threads", type=int, default=4, help="threads per worker (gthread); 1: sync (4)"
+    )
+    load.add_argument(
+        "--clockin-max-requests", type=int, default=100_000, help="cap on requests per run (100000)"
+    )
+    load.add_argument(
+        "--clockin-profile-requests", type=int, default=300, help="in-process requests profiled (300)"
+    )
     return parser.parse_args()
 
 
 def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
     info = machine(url)
     setup = {"initial_migrate_s": initial_migrate(env)}
-    wanted = {args.only} if args.only else {"migrate", "provision", "import"}
+    wanted = {args.only} if args.only else {"migrate", "provision", "import", "clockin"}
     if wanted & {"migrate", "provision"}:
         setup["populate_s"] = populate(env, args.agencies, args.jobs)
     results = {
@@ -550,9 +585,15 @@ def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
             "migrate_s": TARGET_MIGRATE_S,
             "provision_s": TARGET_PROVISION_S,
             "import_s": TARGET_IMPORT_S,
+            "clockin_ratio": clockin.TARGET_RATIO,
         },
     }
-    measurements = {"migrate": measure_migrate, "provision": measure_provision, "import": measure_import}
+    measurements = {
+        "migrate": measure_migrate,
+        "provision": measure_provision,
+        "import": measure_import,
+        "clockin": measure_clockin,
+    }
     for name, measure in measurements.items():
         if name in wanted:
             results[name] = measure(env, args)

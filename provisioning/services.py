@@ -171,6 +171,7 @@ _ALLOWED = {
     AgencyStatus.SUSPENDED: {AgencyStatus.ACTIVE},
     AgencyStatus.ACTIVE: {AgencyStatus.SUSPENDED},
     AgencyStatus.ARCHIVED: {AgencyStatus.ACTIVE, AgencyStatus.SUSPENDED},
+    AgencyStatus.OFFBOARDED: set(),  # only provisioning.backup.offboard_agency, never a status change
 }
 
 

@@ -20,6 +20,9 @@ class AgencyStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     ARCHIVED = "archived", _("Archived")
+    # Exported, then its schema dropped and its domain removed (manage.py offboard_agency). The row
+    # stays: it keeps the subdomain from being handed to someone else, and records what happened.
+    OFFBOARDED = "offboarded", _("Offboarded")
 
 
 class Agency(TenantMixin):

@@ -20,6 +20,9 @@ class RequestContextMiddleware:
         request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         request.request_id = request_id
         tenant = getattr(request, "tenant", None)
+        # For gunicorn's access log (spotme.gunicorn_logging): request.META is the WSGI environ.
+        request.META["spotme.agency"] = tenant.schema_name if tenant is not None else "-"
+        request.META["spotme.request_id"] = request_id
         tokens = [
             request_id_var.set(request_id),
             agency_var.set(tenant.schema_name if tenant is not None else "-"),

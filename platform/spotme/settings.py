@@ -163,6 +163,9 @@ SHARED_APPS = [
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
+    "health_check",  # /health/ (spotme.health), answered before host routing
+    "csp",  # Content-Security-Policy header (django-csp)
     "spotme.web",
     "shared_apps.onboarding",
     "shared_apps.operators",
@@ -199,8 +202,13 @@ ROOT_URLCONF = "spotme.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "spotme.urls_public"
 
 MIDDLEWARE = [
+    # Probes and /metrics on any host (a pod's IP address), before the host router: spotme/health.py.
+    "spotme.health.ProbeMiddleware",
+    "spotme.metrics.RequestMetricsMiddleware",  # per agency, unknown hosts included
     "tenants.middleware.AgencyRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "spotme.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spotme.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -285,7 +293,7 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "spotme"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SPOTME_CELERY_QUEUE", "spotme")
 CELERY_TIMEZONE = "Asia/Kuala_Lumpur"
 CELERY_BEAT_SCHEDULE = {
     # Close yesterday for every agency (absent, incomplete), after night shifts have clocked out.
@@ -294,6 +302,9 @@ CELERY_BEAT_SCHEDULE = {
     # Colour cards from the 1st, final once the cut-off day has passed.
     "colour-cards": {"task": "attendance.colour_cards_everywhere", "schedule": crontab(hour=1, minute=15)},
 }
+if os.environ.get("SPOTME_BEAT_CLOSE_DAY_SECONDS"):
+    # Tests and staging: run the nightly close every N seconds instead (it is idempotent).
+    CELERY_BEAT_SCHEDULE["close-yesterday"]["schedule"] = float(os.environ["SPOTME_BEAT_CLOSE_DAY_SECONDS"])
 
 # --- auth, sessions, security -----------------------------------------------------------------
 
@@ -337,6 +348,38 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything from this origin only, no inline script or style
+# (templates use classes and external files: spotme.css, clock.js); QR codes are inline SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URIs in its stylesheet
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    }
+}
+# Permissions-Policy (spotme.security): geolocation for this origin (clocking in), nothing else.
+SPOTME_PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+}
 SECURE_SSL_HOST = None
 SILENCED_SYSTEM_CHECKS = [
     # Lockout counts per account, deliberately not per IP address (see AXES_LOCKOUT_PARAMETERS).
@@ -455,6 +498,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "SPOT-Me platform API. Agency endpoints are served on the agency's own subdomain.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "kind": name them apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PatternKindEnum": [("flexi", "flexi"), ("fixed", "fixed"), ("shift", "shift")],
+        "ArrangementKindEnum": "tenant_apps.attendance.models.Arrangement.Kind",
+    },
 }
 
 # --- logging, error reporting -----------------------------------------------------------------
@@ -478,8 +529,14 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.db.backends.schema": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # axes logs every login at INFO; our AuthEvents record them
     },
 }
+
+# Prometheus (spotme.metrics): /metrics answers requests on SPOTME_METRICS_PORT (a second gunicorn
+# listener that only the cluster reaches) or carrying "Authorization: Bearer <SPOTME_METRICS_TOKEN>".
+SPOTME_METRICS_PORT = env_int("SPOTME_METRICS_PORT", 0)
+SPOTME_METRICS_TOKEN = env_str("SPOTME_METRICS_TOKEN", "") or ""
 
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from spotme.web.views import healthz
 from tenant_apps.attendance import api as attendance_api
+from tenant_apps.attendance import config_api as attendance_config_api
 from tenant_apps.attendance import views as attendance_views
 from tenant_apps.organisation import api as organisation_api
 from tenant_apps.people import api as people_api
@@ -14,6 +15,33 @@ from .urls_common import urlpatterns as common
 router = DefaultRouter()
 router.register("org-units", people_api.OrgUnitViewSet, basename="org-unit")
 router.register("officers", people_api.OfficerViewSet, basename="officer")
+# Pengurusan Waktu Kerja (attendance configuration, leave, arrangements, pattern requests).
+router.register("attendance/sites", attendance_config_api.OfficeSiteViewSet, basename="attendance-site")
+router.register(
+    "attendance/patterns", attendance_config_api.WorkingPatternViewSet, basename="attendance-pattern"
+)
+router.register(
+    "attendance/policy-versions", attendance_config_api.PolicyVersionViewSet, basename="attendance-policy"
+)
+router.register(
+    "attendance/holiday-overrides",
+    attendance_config_api.HolidayOverrideViewSet,
+    basename="attendance-holiday",
+)
+router.register("attendance/leave", attendance_config_api.LeaveViewSet, basename="attendance-leave")
+router.register(
+    "attendance/arrangements", attendance_config_api.ArrangementViewSet, basename="attendance-arrangement"
+)
+router.register(
+    "attendance/officer-patterns",
+    attendance_config_api.OfficerPatternViewSet,
+    basename="attendance-officer-pattern",
+)
+router.register(
+    "attendance/pattern-requests",
+    attendance_config_api.PatternRequestViewSet,
+    basename="attendance-pattern-request",
+)
 
 urlpatterns = [
     path("", attendance_views.home, name="home"),

@@ -111,6 +111,7 @@ class OfficerPattern(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["officer", "month"], name="one_pattern_per_month")]
+        verbose_name = _("officer's monthly pattern")
 
     def __str__(self) -> str:
         return f"{self.officer_id} {self.month:%Y-%m}: {self.pattern_id}"
@@ -134,6 +135,18 @@ class PatternRequest(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("working-pattern request")
+        constraints = [
+            # One open request per officer and month: a second one would race the first's decision.
+            models.UniqueConstraint(
+                fields=["officer", "month"],
+                condition=models.Q(status="pending"),
+                name="one_pending_pattern_request_per_month",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{self.officer_id} {self.month:%Y-%m} → {self.pattern_id} ({self.status})"
 
@@ -152,6 +165,7 @@ class HolidayOverride(models.Model):
 
     class Meta:
         ordering = ["date"]
+        verbose_name = _("holiday override")
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name} ({self.action})"
@@ -185,6 +199,7 @@ class Leave(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["officer", "start_date", "end_date"])]
+        verbose_name = _("leave")
 
     def __str__(self) -> str:
         return f"{self.officer_id} {self.leave_type} {self.start_date}–{self.end_date}"
@@ -215,6 +230,7 @@ class Arrangement(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["officer", "start_date", "end_date"])]
+        verbose_name = _("attendance arrangement")
 
     def __str__(self) -> str:
         return f"{self.officer_id} {self.kind} {self.start_date}–{self.end_date}"
@@ -247,6 +263,7 @@ class OfficeSite(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("office location")
 
     def __str__(self) -> str:
         return self.name

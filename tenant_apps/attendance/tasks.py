@@ -55,6 +55,15 @@ def colour_cards(month: str) -> int:
     return services.compute_colour_cards(date.fromisoformat(month))
 
 
+@app.task(name="attendance.recompute_days", acks_late=True)
+def recompute_days(start: str, end: str, officer_id: int | None = None) -> int:
+    """Recompute existing records after a configuration change too large to do in its request
+    (a holiday, leave, a policy version); idempotent."""
+    from . import config
+
+    return config.recompute_existing_now(date.fromisoformat(start), date.fromisoformat(end), officer_id)
+
+
 def _tz(agency):
     from zoneinfo import ZoneInfo
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from spotme.audit.events import client_ip
@@ -87,16 +88,27 @@ def clock(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("home")
-    where = (
-        _("inside the office area")
-        if event.inside
-        else _("outside the office area")
-        if event.inside is False
-        else _("without a location")
-    )
-    verb = _("Clocked in") if event.direction == "in" else _("Clocked out")
-    messages.success(request, f"{verb} {timezone.localtime(event.at):%H:%M} — {where}.")
+    messages.success(request, clock_message(event))
     return redirect("home")
+
+
+def clock_message(event) -> str:
+    """One whole sentence per case, so translators can order the words."""
+    time = f"{timezone.localtime(event.at):%H:%M}"
+    if event.direction == "in":
+        if event.inside:
+            text = _("Clocked in at %(time)s, inside the office area.")
+        elif event.inside is False:
+            text = _("Clocked in at %(time)s, outside the office area.")
+        else:
+            text = _("Clocked in at %(time)s, without a location.")
+    elif event.inside:
+        text = _("Clocked out at %(time)s, inside the office area.")
+    elif event.inside is False:
+        text = _("Clocked out at %(time)s, outside the office area.")
+    else:
+        text = _("Clocked out at %(time)s, without a location.")
+    return text % {"time": time}
 
 
 def _month(request) -> date:
@@ -160,8 +172,11 @@ def transactions(request):
 @login_required
 def my_issues(request):
     officer = _officer(request)
-    issues = AttendanceIssue.objects.filter(officer=officer).exclude(status=IssueStatus.WITHDRAWN)
-    return render(request, "attendance/issues.html", {"issues": issues[:200], "form": AnswerForm()})
+    issues = list(AttendanceIssue.objects.filter(officer=officer).exclude(status=IssueStatus.WITHDRAWN)[:200])
+    for issue in issues:
+        # One form per issue, with ids of its own (labels must point at their own fields).
+        issue.form = AnswerForm(initial={"reason": issue.reason}, auto_id=f"issue-{issue.pk}-%s")
+    return render(request, "attendance/issues.html", {"issues": issues})
 
 
 @login_required
@@ -206,10 +221,16 @@ def team(request):
     for e in ClockEvent.objects.filter(officer__in=officers, attendance_date=today).select_related("site"):
         last_event[e.officer_id] = e
     rows = [(o, records.get(o.pk), last_event.get(o.pk)) for o in officers.order_by("user__full_name")]
+    # Each officer counts once under their main status, and again under "outside the office area" or
+    # "no location" when that applies too (a late officer may also have clocked in from outside).
     summary = {}
     for _o, rec, _e in rows:
-        key = rec.primary if rec else rules.Code.BELUM_MASUK
-        summary[key] = summary.get(key, 0) + 1
+        if rec is None:
+            codes = {rules.Code.BELUM_MASUK}
+        else:
+            codes = {rec.primary} | ({rules.Code.LUAR_KAWASAN, rules.Code.TIADA_LOKASI} & set(rec.codes))
+        for key in codes:
+            summary[key] = summary.get(key, 0) + 1
     pending = decidable_issues(access).filter(status=IssueStatus.ANSWERED).count()
     return render(
         request,
@@ -247,7 +268,9 @@ def decide(request):
         except ValidationError as exc:
             errors.append(" ".join(exc.messages))
     if decided:
-        messages.success(request, _("%(n)d issue(s) decided.") % {"n": decided})
+        messages.success(
+            request, ngettext("%(n)d issue decided.", "%(n)d issues decided.", decided) % {"n": decided}
+        )
     for e in sorted(set(errors)):
         messages.error(request, e)
     return redirect("attendance:team_issues")

@@ -68,3 +68,15 @@ def agency_settings(request):
         messages.success(request, _("Settings saved."))
         return redirect("organisation:settings")
     return render(request, "organisation/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def logo(request):
+    """The agency's logo (public, like any letterhead). Files live in the agency's own media folder."""
+    from django.http import FileResponse, Http404
+
+    profile = AgencyProfile.current()
+    if profile is None or not profile.logo:
+        raise Http404
+    response = FileResponse(profile.logo.open("rb"))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -43,7 +43,11 @@ def check_supervisor(officer: Officer | None, supervisor: Officer | None) -> Non
     while node is not None and node.pk not in seen:
         if node.pk == officer.pk:
             raise ValidationError(
-                {"supervisor": _("An officer cannot be supervised by themself or by someone they supervise.")}
+                {
+                    "supervisor": _(
+                        "An officer cannot be supervised by themselves or by someone they supervise."
+                    )
+                }
             )
         seen.add(node.pk)
         node = node.supervisor

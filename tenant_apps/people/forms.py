@@ -23,7 +23,7 @@ class OfficerForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("Official email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    grade = forms.CharField(label=_("Grade"), max_length=20, required=False, help_text=_("Gred, e.g. F41"))
+    grade = forms.CharField(label=_("Grade"), max_length=20, required=False, help_text=_("Grade, e.g. F41"))
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     org_unit = forms.ModelChoiceField(
         label=_("Organisation unit"), queryset=OrgUnit.objects.none(), required=False

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 class Officer(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer")
-    grade = models.CharField(_("grade"), max_length=20, blank=True, help_text=_("Gred, e.g. F41"))
-    position = models.CharField(_("position"), max_length=200, blank=True, help_text=_("Jawatan"))
+    grade = models.CharField(_("grade"), max_length=20, blank=True, help_text=_("Grade, e.g. F41"))
+    position = models.CharField(
+        _("position"), max_length=200, blank=True, help_text=_("e.g. Pegawai Teknologi Maklumat")
+    )
     org_unit = models.ForeignKey(
         "organisation.OrgUnit",
         verbose_name=_("organisation unit"),

@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 
 from spotme.accounts.models import User
 from spotme.audit.models import AuthEvent, AuthEventKind
-from tests.fixtures.accounts import make_officer, set_profile, totp_code
+from tests.fixtures.accounts import english, make_officer, set_profile, totp_code
 from tests.fixtures.agencies import ADMIN_A, PASSWORD
 
 WRONG_CODE_OFFSET = 500_000
@@ -25,6 +25,7 @@ def wrong(code: str) -> str:
 
 
 def enable(client, schema_name: str, username: str) -> TOTPDevice:
+    english(client)  # the messages below are read in English
     page = client.get("/account/two-factor/")
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and 'id="totp-secret"' in html

@@ -8,24 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.agencies import PASSWORD
-
-ROLES = [
-    "anonymous",
-    "other_agency",
-    "officer",
-    "supervisor_of_target",
-    "supervisor_other",
-    "executive",
-    "org_admin",
-]
-LOGIN_OF = {
-    "officer": "officer_1",
-    "supervisor_of_target": "supervisor_1",
-    "supervisor_other": "supervisor_2",
-    "executive": "executive",
-    "org_admin": "admin",
-}
+from tests.fixtures.people import ROLES, walk_matrix
 
 ANON = 302  # pages: to the login page
 OUT = 403  # API without a session / no permission
@@ -289,55 +272,9 @@ BODIES = {
 }
 
 
-@pytest.fixture
-def client_as(cast, client_for, settings):
-    b_session = None
-
-    def make(role: str):
-        nonlocal b_session
-        client = client_for(cast.agency)
-        if role == "anonymous":
-            return client
-        if role == "other_agency":
-            from django_tenants.utils import get_tenant_model
-
-            from tests.fixtures.agencies import ADMIN_B
-
-            agency_b = get_tenant_model().objects.get(subdomain="kelantan-test")
-            other = client_for(agency_b)
-            other.login_as(ADMIN_B, PASSWORD)
-            client.cookies[settings.SESSION_COOKIE_NAME] = other.cookies[settings.SESSION_COOKIE_NAME].value
-            return client
-        client.login_as(cast.LOGINS[LOGIN_OF[role]], PASSWORD)
-        return client
-
-    return make
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(cast, agency_b, client_as, role):
-    """One test per role walks every row; each request runs in a savepoint that is rolled back, so a
-    row that changes data (deactivate, edit) does not affect the next."""
-    from django.db import transaction
-
-    client = client_as(role)
-    wrong = []
-    for method, template, expected in MATRIX:
-        path = template.format(t=cast.officer_1.pk, u=cast.sub_unit.pk)
-        body = BODIES.get((method, template))
-        with transaction.atomic():
-            if method == "GET":
-                response = client.get(path)
-            elif template.startswith("/api/"):
-                response = getattr(client, method.lower())(path, body or {}, content_type="application/json")
-            else:
-                response = client.post(path, body or {})
-            transaction.set_rollback(True)
-        if response.status_code != expected[role]:
-            wrong.append((method, path, expected[role], response.status_code))
-        elif role in ("anonymous", "other_agency") and not template.startswith("/api/"):
-            assert response["Location"].startswith("/login/"), (method, path)
-    assert not wrong, f"{role}: (method, path, expected, got) {wrong}"
+    walk_matrix(client_as(role), role, MATRIX, BODIES, t=cast.officer_1.pk, u=cast.sub_unit.pk)
 
 
 def ids_in(response) -> set[int]:

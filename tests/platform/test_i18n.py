@@ -32,3 +32,4 @@ def test_pages_are_in_malay_by_default_and_english_on_request(apex_client):
     apex_client.post("/i18n/setlang/", {"language": "en", "next": "/apply/"})
     html = apex_client.get("/apply/").content.decode()
     assert 'lang="en"' in html and "Submit application" in html
+

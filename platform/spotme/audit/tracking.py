@@ -19,6 +19,15 @@ AGENCY_MODELS = (
     ("people.Officer", {"exclude_fields": ["updated_at"]}),
     ("organisation.OrgUnit", {}),
     ("organisation.AgencyProfile", {}),
+    # Pengurusan Waktu Kerja: the agency's attendance configuration and per-officer arrangements.
+    ("attendance.OfficeSite", {"m2m_fields": ["org_units"]}),
+    ("attendance.WorkingPattern", {}),
+    ("attendance.Policy", {"exclude_fields": ["created_at"]}),
+    ("attendance.HolidayOverride", {"exclude_fields": ["created_at"]}),
+    ("attendance.Leave", {"exclude_fields": ["created_at"]}),
+    ("attendance.Arrangement", {"exclude_fields": ["created_at"]}),
+    ("attendance.OfficerPattern", {}),
+    ("attendance.PatternRequest", {"exclude_fields": ["created_at"]}),
 )
 
 # The platform's data (the public schema): applications, agencies, their domains.

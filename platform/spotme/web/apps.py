@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
 
     name = "spotme.web"
     label = "web"
+
+    def ready(self):
+        from spotme import metrics
+
+        metrics.connect_model_signals()  # clock events per agency (Prometheus)

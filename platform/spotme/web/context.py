@@ -9,7 +9,14 @@ def platform(request):
         from tenant_apps.people.access import get_access
 
         access = get_access(request)
+    agency_logo = None
+    if on_agency:
+        from tenant_apps.organisation.models import AgencyProfile
+
+        profile = AgencyProfile.objects.only("logo").order_by("pk").first()
+        agency_logo = "/logo/" if profile is not None and profile.logo else None
     return {
+        "agency_logo": agency_logo,
         "access": access,
         "apex_domain": settings.APEX_DOMAIN,
         "agency": tenant if tenant is not None and not tenant.is_public else None,

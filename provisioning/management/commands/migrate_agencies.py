@@ -17,7 +17,7 @@ from django_tenants.migration_executors import get_executor
 
 from provisioning import schemas
 from tenants.bootstrap import ensure_public_agency
-from tenants.models import Agency
+from tenants.models import Agency, AgencyStatus
 
 LOCK_KEY = 7_413_901_122  # arbitrary, constant: "spotme migrate"
 
@@ -36,25 +36,31 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         started = time.monotonic()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        # The lock lives on its own connection: the parallel executor closes Django's connection
+        # before forking, which would silently release a lock held there.
+        lock = _lock_connection()
         try:
             self._migrate(options, verbosity)
         finally:
             connection.set_schema_to_public()
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+            lock.close()  # releases the advisory lock
         self.stdout.write(f"migrate_agencies: done in {time.monotonic() - started:.2f}s")
 
     def _run(self, schema_names: list[str], executor: str, verbosity: int) -> None:
         parser = MigrateSchemasCommand().create_parser("manage.py", "migrate_schemas")
         opts = vars(parser.parse_args(["--noinput", f"--verbosity={verbosity}"]))
         opts.update(executor=executor, skip_checks=True)
+        if executor == "multiprocessing":
+            # Forked workers must not inherit the parent's sockets or its connection pool.
+            connection.close()
+            if hasattr(connection, "close_pool"):
+                connection.close_pool()
         get_executor(codename=executor)((), opts).run_migrations(tenants=list(schema_names))
 
     def _migrate(self, options, verbosity: int) -> None:
+        expected = schemas.expected_migrations()
         # 1. Shared (public) schema.
-        if schemas.pending_schemas(["public"]):
+        if schemas.pending_schemas(["public"], expected):
             call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
         else:
             self.stdout.write("public: up to date")
@@ -64,15 +70,31 @@ class Command(BaseCommand):
         # 2. The template every new agency is cloned from.
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schemas.TEMPLATE_SCHEMA}"')
-        if schemas.pending_schemas([schemas.TEMPLATE_SCHEMA]):
+        if schemas.pending_schemas([schemas.TEMPLATE_SCHEMA], expected):
             self._run([schemas.TEMPLATE_SCHEMA], "standard", verbosity)
         else:
             self.stdout.write(f"{schemas.TEMPLATE_SCHEMA}: up to date")
 
         # 3. Agencies: only those with something pending, in parallel.
-        agencies = list(Agency.objects.exclude(schema_name="public").values_list("schema_name", flat=True))
-        pending = agencies if options["all"] else schemas.pending_schemas(agencies)
+        # Offboarded agencies have no schema any more (provisioning/backup.py).
+        agencies = list(
+            Agency.objects.exclude(schema_name="public")
+            .exclude(status=AgencyStatus.OFFBOARDED)
+            .values_list("schema_name", flat=True)
+        )
+        pending = agencies if options["all"] else schemas.pending_schemas(agencies, expected)
         self.stdout.write(f"agencies: {len(agencies)}, with pending migrations: {len(pending)}")
         if pending:
             executor = options["executor"] if len(pending) > 1 else "standard"
             self._run(pending, executor, verbosity)
+
+
+def _lock_connection():
+    """A separate session holding the platform-wide migration lock until it is closed."""
+    import psycopg
+
+    s = connection.settings_dict
+    conn = psycopg.connect(dbname=s["NAME"], user=s["USER"] or None, password=s["PASSWORD"] or None,
+                           host=s["HOST"] or None, port=s["PORT"] or None, autocommit=True)
+    conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    return conn

@@ -1,0 +1,443 @@
+"""Measurement 4 of bench/run.py: clock-ins through the real HTTP API under load, against a ceiling.
+
+    make bench ARGS="--only clockin"
+
+1. Set-up (bench/clockin_django.py setup): one agency, 10,000 officers through the product's bulk
+   import, one known password hashed once and copied, one office site, the ceiling's table.
+2. In-process look at one request (bench/clockin_django.py profile): the SQL of a clock-in and of
+   the ceiling (CaptureQueriesContext), mean wall and SQL time per request, and a cProfile.
+3. Rounds (default 2) of two runs each, in ABBA order (ceiling, ours, ours, ceiling): every run
+   starts gunicorn on 127.0.0.1:<free port> with production settings (DEBUG off, SECRET_KEY set,
+   SPOTME_HTTPS=0 so cookies travel over plain HTTP, the DB pool on), gives every officer a fresh
+   session, and drives it with bench/loadgen.py (its own process: --concurrency connections, a
+   warm-up, then a measured window). Same gunicorn command, same workers and threads, same settings
+   and middleware for both; only DJANGO_SETTINGS_MODULE differs (bench.ceiling_settings = the
+   product's settings + one URL).
+      ours     POST /api/v1/attendance/clock/ {direction, latitude, longitude, accuracy} with the
+               officer's session cookie, CSRF token and a unique Idempotency-Key: 201 expected
+      ceiling  POST /bench/insert/ (bench/ceiling_urls.py): the same request to a bare Django view
+               that checks the user is signed in and does one INSERT: 201 expected
+4. Check (bench/clockin_django.py check): every 201 of ours is exactly one clock event; every 201 of
+   the ceiling one row.
+
+CPU time of the gunicorn process tree, of PostgreSQL's (the postmaster's children) and of the load
+generator is read from /proc over each measured window, so the report shows where the 2 cores went.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+CLOCK_PATH = "/api/v1/attendance/clock/"
+CEILING_PATH = "/bench/insert/"
+TARGET_RATIO = 0.5
+ENDPOINTS = {
+    # name: (DJANGO_SETTINGS_MODULE, path, label)
+    "ours": ("spotme.settings", CLOCK_PATH, "ours: POST /api/v1/attendance/clock/"),
+    "ceiling": ("bench.ceiling_settings", CEILING_PATH, "ceiling: bare Django view, one INSERT"),
+}
+
+
+_log = print  # bench/run.py passes its own (with its clock) to measure()
+
+
+def log(msg: str) -> None:
+    _log(msg)
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+def server_env(env: dict) -> dict:
+    """Production-like settings for gunicorn and every Django step of this measurement (sessions are
+    signed with SECRET_KEY, so all of them share it)."""
+    out = dict(env)
+    for name in ("SPOTME_TESTING", "DEBUG", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        out.pop(name, None)
+    out.update(
+        SECRET_KEY=secrets.token_urlsafe(48),
+        SPOTME_HTTPS="0",  # plain HTTP on loopback: cookies must not be Secure
+        SPOTME_APEX_DOMAIN="localhost",
+        SPOTME_DB_POOL="1",
+        SPOTME_STATIC_ROOT=str(ROOT / ".devdata" / "static"),  # an existing folder (WhiteNoise warns)
+        PYTHONUNBUFFERED="1",
+    )
+    return out
+
+
+def django_step(env: dict, action: str, *args: str) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [PY, "bench/clockin_django.py", action, *args, "--out", out.name]
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+        return json.loads(Path(out.name).read_text())
+
+
+def postmaster_pid(url: str) -> int | None:
+    """The PostgreSQL server's main process, when it runs on this machine (its children are the
+    backends serving gunicorn)."""
+    try:
+        with psycopg.connect(url) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        status = Path(f"/proc/{backend}/status").read_text()
+    except (OSError, psycopg.Error):
+        return None
+    for line in status.splitlines():
+        if line.startswith("PPid:"):
+            return int(line.split()[1])
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- gunicorn ---------------------------------------------------------------------------------
+
+
+def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    return [
+        PY,
+        "-m",
+        "gunicorn",
+        "spotme.wsgi:application",
+        "--chdir",
+        str(ROOT),
+        "--pythonpath",
+        "platform,.",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
+        "--backlog",
+        "2048",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "10",
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+
+
+def start_gunicorn(env: dict, settings_module: str, port: int, args, errors) -> subprocess.Popen:
+    return subprocess.Popen(
+        gunicorn_command(port, args.clockin_workers, args.clockin_threads),
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": settings_module},
+        stdout=errors,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_ready(proc: subprocess.Popen, port: int, host: str, limit: float = 60.0) -> None:
+    """Until GET /healthz on the agency's host answers 200 (bounded)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {proc.returncode} before it was ready")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz", headers={"Host": f"{host}:{port}"})
+            status = conn.getresponse().status
+            conn.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn on port {port} not ready after {limit:.0f}s")
+
+
+def stop_gunicorn(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)  # graceful: the master stops its workers
+        try:
+            proc.wait(timeout=20)
+            return
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def server_log_problems(text: str) -> list[str]:
+    keep = ("Traceback", "ERROR", "CRITICAL", "Exception", "WORKER TIMEOUT", '"level": "ERROR"')
+    return [line[:300] for line in text.splitlines() if any(k in line for k in keep)]
+
+
+# --- one run ----------------------------------------------------------------------------------
+
+
+def run_load(env: dict, args, endpoint: str, host: str, start_index: int, tag: str, watch: dict) -> dict:
+    settings_module, path, _label = ENDPOINTS[endpoint]
+    sessions = django_step(env, "sessions")  # fresh: the idle-timeout clock starts now
+    with (
+        tempfile.NamedTemporaryFile("w", suffix=".json") as cookies,
+        tempfile.NamedTemporaryFile(suffix=".json") as out,
+        tempfile.TemporaryFile("w+") as server_log,
+    ):
+        json.dump(sessions, cookies)
+        cookies.flush()
+        port = free_port()
+        proc = start_gunicorn(env, settings_module, port, args, server_log)
+        try:
+            wait_ready(proc, port, host)
+            cmd = [
+                PY,
+                "bench/loadgen.py",
+                f"--port={port}",
+                f"--host={host}",
+                f"--path={path}",
+                f"--sessions={cookies.name}",
+                f"--concurrency={args.clockin_concurrency}",
+                f"--warmup={args.clockin_warmup}",
+                f"--duration={args.clockin_duration}",
+                f"--max-requests={args.clockin_max_requests}",
+                f"--start-index={start_index}",
+                f"--run-tag={tag}",
+                f"--watch=gunicorn={proc.pid}",
+                f"--out={out.name}",
+            ]
+            if watch.get("postgres"):  # the backends of the bench database only: others share the server
+                cmd.append(f"--watch=postgres={watch['postgres']}: {watch['database']} ")
+            limit = args.clockin_warmup + args.clockin_duration + 30 + 60
+            done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=limit)
+            if done.returncode != 0:
+                sys.stderr.write(done.stdout + done.stderr)
+                raise SystemExit("bench/loadgen.py failed")
+            result = json.loads(Path(out.name).read_text())
+        finally:
+            stop_gunicorn(proc)
+            server_log.seek(0)
+            problems = server_log_problems(server_log.read())
+    result.update(
+        endpoint=endpoint, port=port, server_log_problems=len(problems), first_server_problems=problems[:5]
+    )
+    lat = result["latency_ms"]
+    log(
+        f"  {endpoint:<7} {tag}: {result['throughput_rps']:7.1f} req/s, p50 {lat['p50']:.1f} ms, "
+        f"p95 {lat['p95']:.1f} ms, p99 {lat['p99']:.1f} ms, {result['ok']} ok in {result['window_s']:.1f}s, "
+        f"{result['errors']} errors" + cpu_note(result)
+    )
+    for error in result["first_errors"][:5] + problems[:5]:
+        log(f"    ! {error}")
+    return result
+
+
+def cpu_note(result: dict) -> str:
+    cpu = result.get("cpu") or {}
+    if not cpu:
+        return ""
+    parts = [
+        f"{name[:-2]} {cpu[name]:.1f}"
+        for name in ("gunicorn_s", "postgres_s", "loadgen_s", "other_s")
+        if name in cpu
+    ]
+    return f"; CPU s: {', '.join(parts)} of {cpu['machine_capacity_s']:.0f}"
+
+
+# --- aggregation ------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1]
+
+
+def combine(runs: list[dict]) -> dict:
+    """All rounds of one endpoint together: requests over the summed windows, pooled latencies."""
+    latencies = [v for r in runs for v in r.pop("latencies", [])]
+    ok = sum(r["ok"] for r in runs)
+    window = sum(r["window_s"] for r in runs)
+    cpu_keys = sorted({k for r in runs for k in (r.get("cpu") or {})})
+    cpu = {k: sum((r.get("cpu") or {}).get(k, 0.0) for r in runs) for k in cpu_keys}
+    per_request = {
+        f"{k[:-2]}_ms_per_request": cpu[k] * 1000 / ok
+        for k in ("gunicorn_s", "postgres_s", "loadgen_s")
+        if k in cpu and ok
+    }
+    return {
+        "runs": runs,
+        "requests": sum(r["requests"] for r in runs),
+        "ok": ok,
+        "window_s": window,
+        "throughput_rps": ok / window if window else 0.0,
+        "throughput_per_run_rps": [r["throughput_rps"] for r in runs],
+        "latency_ms": {
+            "p50": percentile(latencies, 50),
+            "p95": percentile(latencies, 95),
+            "p99": percentile(latencies, 99),
+            "max": max(latencies) if latencies else float("nan"),
+            "mean": sum(latencies) / len(latencies) if latencies else float("nan"),
+        },
+        "errors": sum(r["errors"] for r in runs),
+        "first_errors": [e for r in runs for e in r["first_errors"]][:10],
+        "server_log_problems": sum(r["server_log_problems"] for r in runs),
+        "cpu_s": cpu,
+        "cpu_per_request": per_request,
+    }
+
+
+def created(runs: list[dict]) -> int:
+    """Every 201 received, warm-up and stragglers included: the rows the server wrote."""
+    return sum(r["statuses_all"].get("201", 0) for r in runs)
+
+
+# --- the measurement --------------------------------------------------------------------------
+
+
+def measure(env: dict, args, url: str, logger=print) -> dict:
+    global _log
+    _log = logger
+    log(
+        f"measurement 4: clock-ins through the HTTP API, {args.clockin_officers} officers, gunicorn "
+        f"{args.clockin_workers} workers x {args.clockin_threads} threads, {args.clockin_concurrency} "
+        f"concurrent, {args.clockin_rounds} rounds x "
+        f"({args.clockin_warmup:g}s warm-up + {args.clockin_duration:g}s)"
+    )
+    env = server_env(env)
+    setup = django_step(env, "setup", f"--officers={args.clockin_officers}")
+    host = setup["host"]
+    log(
+        f"  set-up: agency {host} in {setup['provision_s']:.1f}s, {setup['officers']} officers imported in "
+        f"{setup['import_s']:.1f}s, one {setup['hasher']} hash in {setup['hash_once_s']:.2f}s copied to all"
+    )
+    watch = {"postgres": postmaster_pid(url), "database": urlparse(url).path.lstrip("/")}
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as cookies:
+        json.dump(django_step(env, "sessions"), cookies)
+        cookies.flush()
+        profile = django_step(
+            env, "profile", f"--requests={args.clockin_profile_requests}", f"--sessions={cookies.name}"
+        )
+    for name in ("clock", "ceiling"):
+        p = profile[name]
+        log(
+            f"  in-process, one {name} request: {p['query_count']} queries (BEGIN/COMMIT included); "
+            f"mean of {p['requests']}: {p['wall_ms']:.1f} ms wall, {p['sql_ms']:.1f} ms in SQL"
+        )
+
+    runs = {"ours": [], "ceiling": []}
+    next_index = args.clockin_profile_requests  # the profiled officers have clocked in already
+    for r in range(args.clockin_rounds):
+        order = ["ceiling", "ours"] if r % 2 == 0 else ["ours", "ceiling"]
+        for endpoint in order:
+            start = next_index if endpoint == "ours" else 0
+            result = run_load(env, args, endpoint, host, start, f"r{r + 1}{endpoint}", watch)
+            if endpoint == "ours":
+                next_index = result["next_index"]
+            runs[endpoint].append(result)
+
+    check = django_step(env, "check")
+    expected_events = args.clockin_profile_requests + created(runs["ours"])
+    expected_rows = 111 + created(runs["ceiling"])  # the profile's ceiling requests: 10 + 1 + 100
+    integrity = {
+        "clock_events": check["clock_events"],
+        "expected_clock_events": expected_events,
+        "ceiling_rows": check["ceiling_rows"],
+        "expected_ceiling_rows": expected_rows,
+        "ok": check["clock_events"] == expected_events and check["ceiling_rows"] == expected_rows,
+    }
+    if not integrity["ok"]:
+        log(f"  !! rows written do not match the 201 responses: {integrity}")
+    ours, ceiling = combine(runs["ours"]), combine(runs["ceiling"])
+    ratio = ours["throughput_rps"] / ceiling["throughput_rps"] if ceiling["throughput_rps"] else 0.0
+    log(
+        f"  ours {ours['throughput_rps']:.1f} req/s, ceiling {ceiling['throughput_rps']:.1f} req/s: "
+        f"{ratio:.0%} of the ceiling (target >= {TARGET_RATIO:.0%}); "
+        f"errors {ours['errors']} / {ceiling['errors']}"
+    )
+    return {
+        "officers": args.clockin_officers,
+        "host": host,
+        "setup": setup,
+        "gunicorn": {
+            "command": " ".join(gunicorn_command(0, args.clockin_workers, args.clockin_threads)[1:]).replace(
+                "127.0.0.1:0", "127.0.0.1:<free port>"
+            ),
+            "workers": args.clockin_workers,
+            "threads": args.clockin_threads,
+            "worker_class": "gthread" if args.clockin_threads > 1 else "sync",
+        },
+        "load": {
+            "concurrency": args.clockin_concurrency,
+            "warmup_s": args.clockin_warmup,
+            "duration_s": args.clockin_duration,
+            "rounds": args.clockin_rounds,
+        },
+        "ours": ours,
+        "ceiling": ceiling,
+        "ratio": ratio,
+        "target_ratio": TARGET_RATIO,
+        "profile": profile,
+        "check": check,
+        "integrity": integrity,
+    }
+
+
+def table_rows(c: dict) -> list[tuple[str, str, str]]:
+    g, load = c["gunicorn"], c["load"]
+    head = (
+        f"clock-in load, {c['officers']} officers, "
+        f"gunicorn {g['workers']}x{g['threads']} {g['worker_class']}, "
+        f"{load['concurrency']} concurrent, {load['rounds']}x{load['duration_s']:g}s"
+    )
+
+    def row(name: str) -> tuple[str, str, str]:
+        r = c[name]
+        lat = r["latency_ms"]
+        cpu = r["cpu_per_request"]
+        note = f"p50/p95/p99 {lat['p50']:.0f}/{lat['p95']:.0f}/{lat['p99']:.0f} ms, {r['errors']} errors"
+        if cpu:
+            note += (
+                f", CPU/request: app {cpu.get('gunicorn_ms_per_request', 0):.1f} ms, "
+                f"PostgreSQL {cpu.get('postgres_ms_per_request', 0):.1f} ms"
+            )
+        return (f"  {ENDPOINTS[name][2]}", f"{r['throughput_rps']:.1f} req/s", note)
+
+    p = c["profile"]
+    return [
+        (head, "", f"target >= {c['target_ratio']:.0%} of the ceiling"),
+        row("ours"),
+        row("ceiling"),
+        (
+            "  ours / ceiling",
+            f"{c['ratio']:.0%}",
+            "rows written = 201s: " + ("yes" if c["integrity"]["ok"] else "NO"),
+        ),
+        (
+            "  SQL statements per request (in-process)",
+            f"{p['clock']['query_count']} / {p['ceiling']['query_count']}",
+            f"ours / ceiling; mean wall {p['clock']['wall_ms']:.1f} / {p['ceiling']['wall_ms']:.1f} ms, "
+            f"in SQL {p['clock']['sql_ms']:.1f} / {p['ceiling']['sql_ms']:.1f} ms",
+        ),
+    ]
