@@ -66,6 +66,8 @@ def test(args: list[str]) -> int:
     env["SPOTME_CHROMIUM"] = devservices.ensure_chromium()
     env["SPOTME_TESTING"] = "1"
     env.pop("DEBUG", None)
+    if not any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") for a in args):
+        args = ["-n", "auto", *args]  # one pytest-xdist worker per core; each has its own test database
     return subprocess.run([PY, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
 
 

@@ -536,20 +536,28 @@ def check_leave(leave: Leave) -> None:
         raise ValidationError(errors)
 
 
-def save_leave(leave: Leave) -> Leave:
-    check_leave(leave)
-    leave.full_clean()
+def _save_period(record, check):
+    """Save a leave or arrangement (dated periods of one officer) and recompute the days it covers."""
+    check(record)
+    record.full_clean()
     with transaction.atomic():
-        leave.save()
-        recompute_existing(leave.start_date, leave.end_date, officer=leave.officer)
-    return leave
+        record.save()
+        recompute_existing(record.start_date, record.end_date, officer=record.officer)
+    return record
 
 
-def delete_leave(leave: Leave) -> None:
+def _delete_period(record) -> None:
     with transaction.atomic():
-        officer, start, end = leave.officer, leave.start_date, leave.end_date
-        leave.delete()
+        officer, start, end = record.officer, record.start_date, record.end_date
+        record.delete()
         recompute_existing(start, end, officer=officer)
+
+
+def save_leave(leave: Leave) -> Leave:
+    return _save_period(leave, check_leave)
+
+
+delete_leave = _delete_period
 
 
 def check_arrangement(arrangement: Arrangement) -> None:
@@ -596,19 +604,10 @@ def check_arrangement(arrangement: Arrangement) -> None:
 
 
 def save_arrangement(arrangement: Arrangement) -> Arrangement:
-    check_arrangement(arrangement)
-    arrangement.full_clean()
-    with transaction.atomic():
-        arrangement.save()
-        recompute_existing(arrangement.start_date, arrangement.end_date, officer=arrangement.officer)
-    return arrangement
+    return _save_period(arrangement, check_arrangement)
 
 
-def delete_arrangement(arrangement: Arrangement) -> None:
-    with transaction.atomic():
-        officer, start, end = arrangement.officer, arrangement.start_date, arrangement.end_date
-        arrangement.delete()
-        recompute_existing(start, end, officer=officer)
+delete_arrangement = _delete_period
 
 
 # --- officers' monthly patterns -------------------------------------------------------------------
