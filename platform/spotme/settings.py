@@ -186,6 +186,7 @@ TENANT_APPS = [
     "tenant_apps.organisation",
     "tenant_apps.people",
     "tenant_apps.attendance",
+    "tenant_apps.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -7,6 +7,7 @@ from spotme.web.views import healthz
 from tenant_apps.attendance import api as attendance_api
 from tenant_apps.attendance import config_api as attendance_config_api
 from tenant_apps.attendance import views as attendance_views
+from tenant_apps.notifications import api as notifications_api
 from tenant_apps.organisation import api as organisation_api
 from tenant_apps.people import api as people_api
 
@@ -46,6 +47,9 @@ router.register(
 urlpatterns = [
     path("", attendance_views.home, name="home"),
     path("", include("tenant_apps.attendance.urls")),
+    path("", include("tenant_apps.notifications.urls")),
+    path("api/v1/notifications/", notifications_api.notifications, name="api-notifications"),
+    path("api/v1/notifications/read/", notifications_api.mark_read, name="api-notifications-read"),
     path("", include("tenant_apps.organisation.urls")),
     path("", include("tenant_apps.people.urls")),
     path("audit/", include("spotme.audit.urls")),

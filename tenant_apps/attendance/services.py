@@ -120,12 +120,37 @@ def clock(
                 idempotency_key=idempotency_key,
             )
             recompute_day(officer, day, profile=profile)
+            if match.inside is False:
+                _tell_supervisor_outside(officer, event)
     except IntegrityError:
         # Two concurrent retries with the same key: the other one won.
         if idempotency_key:
             return ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
         raise
     return event
+
+
+def _tell_supervisor_outside(officer, event: ClockEvent) -> None:
+    """ "X telah mendaftar masuk dari luar kawasan pejabat" — to the officer's supervisor."""
+    from django.utils.translation import gettext_lazy
+
+    from tenant_apps.notifications.models import Kind
+    from tenant_apps.notifications.services import notify
+
+    if officer.supervisor_id is None:
+        return
+    message = (
+        gettext_lazy("%(name)s clocked in from outside the office area")
+        if event.direction == "in"
+        else gettext_lazy("%(name)s clocked out from outside the office area")
+    )
+    notify(
+        officer.supervisor.user,
+        Kind.CLOCK_OUTSIDE,
+        message,
+        url=f"/attendance/month/?officer={officer.pk}",
+        name=officer.user.get_full_name(),
+    )
 
 
 @dataclass(frozen=True)
@@ -249,6 +274,24 @@ def answer_issue(issue: AttendanceIssue, *, reason: str, attachment=None) -> Att
         issue.status = IssueStatus.ANSWERED
         issue.answered_at = timezone.now()
         issue.save()
+        officer = issue.officer
+        if officer.supervisor_id is not None:
+            from django.utils.translation import gettext_lazy
+
+            from tenant_apps.notifications.models import Kind
+            from tenant_apps.notifications.services import notify
+
+            from .labels import CODE_LABELS
+
+            notify(
+                officer.supervisor.user,
+                Kind.ISSUE_ANSWERED,
+                gettext_lazy("%(name)s has given a reason for %(issue)s on %(date)s"),
+                url="/attendance/team/issues/",
+                name=officer.user.get_full_name(),
+                issue=CODE_LABELS.get(issue.code, issue.code),
+                date=f"{issue.date:%d/%m/%Y}",
+            )
     return issue
 
 
@@ -264,6 +307,26 @@ def decide_issue(issue: AttendanceIssue, *, supervisor, accept: bool, comment: s
         issue.decision_comment = comment.strip()
         issue.save()
         recompute_day(issue.officer, issue.date)
+        from django.utils.translation import gettext_lazy
+
+        from tenant_apps.notifications.models import Kind
+        from tenant_apps.notifications.services import notify
+
+        from .labels import CODE_LABELS
+
+        message = (
+            gettext_lazy("Your reason for %(issue)s on %(date)s was accepted")
+            if accept
+            else gettext_lazy("Your reason for %(issue)s on %(date)s was rejected")
+        )
+        notify(
+            issue.officer.user,
+            Kind.ISSUE_DECIDED,
+            message,
+            url="/attendance/issues/",
+            issue=CODE_LABELS.get(issue.code, issue.code),
+            date=f"{issue.date:%d/%m/%Y}",
+        )
     return issue
 
 

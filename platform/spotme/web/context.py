@@ -15,7 +15,13 @@ def platform(request):
 
         profile = AgencyProfile.objects.only("logo").order_by("pk").first()
         agency_logo = "/logo/" if profile is not None and profile.logo else None
+    unread = None
+    if access is not None:
+        from tenant_apps.notifications.services import unread_count
+
+        unread = unread_count(request.user)
     return {
+        "unread_notifications": unread,
         "agency_logo": agency_logo,
         "access": access,
         "apex_domain": settings.APEX_DOMAIN,
