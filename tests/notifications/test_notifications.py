@@ -49,10 +49,14 @@ def test_english_for_those_who_chose_it(cast, office):
 
 
 def test_a_rolled_back_write_notifies_nobody(cast, office, mailoutbox, django_capture_on_commit_callbacks):
-    with schema_context(cast.agency.schema_name), django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.clock(cast.officer_1, "in", position=OUTSIDE, now=at(MON, "08:00"))
-            raise RuntimeError("something later in the same request failed")
+    with (
+        schema_context(cast.agency.schema_name),
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.clock(cast.officer_1, "in", position=OUTSIDE, now=at(MON, "08:00"))
+        raise RuntimeError("something later in the same request failed")
     assert notes_of(cast, cast.supervisor_1) == []
     assert mailoutbox == []
 
