@@ -24,7 +24,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tenant_apps.notifications.models import Kind
+from tenant_apps.notifications.services import notify
 from tenant_apps.organisation.models import AgencyProfile
 
 from . import calendar, rules, services
@@ -751,9 +754,16 @@ def request_pattern(officer, *, month: date, pattern: WorkingPattern, reason: st
     try:
         with transaction.atomic():
             req = PatternRequest.objects.create(officer=officer, month=month, pattern=pattern, reason=reason)
-            if officer.supervisor_id and officer.supervisor.user.email:
-                supervisor = officer.supervisor
-                transaction.on_commit(lambda: _email(supervisor, "pattern_request", pattern_request=req))
+            if officer.supervisor_id:
+                notify(
+                    officer.supervisor.user,
+                    Kind.PATTERN_REQUESTED,
+                    gettext_lazy("%(name)s requests working pattern %(pattern)s for %(month)s"),
+                    url="/attendance/team/pattern-requests/",
+                    name=officer.user.get_full_name(),
+                    pattern=pattern.code,
+                    month=f"{month:%m/%Y}",
+                )
     except IntegrityError as exc:  # a double submit raced the check above
         raise ValidationError(
             {"month": ValidationError(_("You already have a request for this month awaiting a decision."))}
@@ -798,25 +808,20 @@ def decide_pattern_request(req: PatternRequest, *, by, approve: bool, comment: s
         req.save()
         if approve:
             set_officer_pattern(req.officer, req.month, req.pattern, today=today)
-        if req.officer.user.email:
-            transaction.on_commit(lambda: _email(req.officer, "pattern_decided", pattern_request=req))
+        message = (
+            gettext_lazy("Your request for working pattern %(pattern)s for %(month)s was approved")
+            if approve
+            else gettext_lazy("Your request for working pattern %(pattern)s for %(month)s was rejected")
+        )
+        notify(
+            req.officer.user,
+            Kind.PATTERN_DECIDED,
+            message,
+            url="/attendance/my-pattern/",
+            pattern=req.pattern.code,
+            month=f"{req.month:%m/%Y}",
+        )
     return req
-
-
-def _email(officer, template: str, **context) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    from provisioning.services import agency_url
-    from tenants.models import current_agency
-
-    context.update(officer=officer, url=agency_url(current_agency()))
-    with translation.override(officer.user.preferred_language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"attendance/email/{template}_subject.txt", context).split())
-        body = render_to_string(f"attendance/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [officer.user.email])
 
 
 def parse_month(value: str) -> date | None:

@@ -3,8 +3,10 @@ only if that transaction commits (emails go through Celery after the commit)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from .models import Kind, Notification, Preference
@@ -33,10 +35,19 @@ def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> 
         read_at=None if in_app else timezone.now(),
     )
     if by_email and recipient.email:
-        from .tasks import send_notification_email
-
-        transaction.on_commit(lambda: send_notification_email.delay(note.pk))
+        transaction.on_commit(partial(_enqueue_email, connection.schema_name, note.pk))
     return note
+
+
+def _enqueue_email(schema_name: str, notification_id: int) -> None:
+    """Enqueue in the schema the notification was written in (tenant-schemas-celery carries it to
+    the worker), whatever schema the connection is on when the commit callback runs."""
+    from django_tenants.utils import schema_context
+
+    from .tasks import send_notification_email
+
+    with schema_context(schema_name):
+        send_notification_email.delay(notification_id)
 
 
 def unread_count(user) -> int:
