@@ -11,6 +11,7 @@ urlpatterns = [
     path("attendance/issues/<int:pk>/answer/", views.answer, name="answer"),
     path("attendance/team/", views.team, name="team"),
     path("attendance/team/issues/", views.team_issues, name="team_issues"),
+    path("attendance/issues/<int:pk>/attachment/", views.issue_attachment, name="issue_attachment"),
     path("attendance/team/issues/decide/", views.decide, name="decide"),
     # Pengurusan Waktu Kerja: the officer's pattern and requests, the supervisor's decisions.
     path("attendance/my-pattern/", admin_views.my_pattern, name="my_pattern"),

@@ -62,6 +62,7 @@ def home(request):
             open_issues=AttendanceIssue.objects.filter(
                 officer=access.officer, status=IssueStatus.OPEN
             ).count(),
+            movements=_movements_of(access.officer, day, day),
             clock_key=timezone.now().strftime("%Y%m%d%H%M%S%f"),
         )
     return render(request, "attendance/home.html", context)
@@ -111,6 +112,17 @@ def clock_message(event) -> str:
     return text % {"time": time}
 
 
+def _movements_of(officer, start: date, end: date) -> list:
+    """The officer's active movements (Pergerakan) between two days, shown on the day."""
+    from tenant_apps.movements.models import Movement
+
+    return list(
+        Movement.objects.filter(officer=officer, date__range=(start, end), status=Movement.Status.ACTIVE)
+        .exclude(approval=Movement.Approval.REJECTED)
+        .order_by("date", "start_time", "pk")
+    )
+
+
 def _month(request) -> date:
     form = MonthForm(request.GET or None)
     if form.is_valid() and form.cleaned_data.get("m"):
@@ -140,6 +152,10 @@ def month(request):
         status=IssueStatus.WITHDRAWN
     )
     card = ColourCard.objects.filter(officer=officer, month=first).first()
+    movements: dict[date, list] = {}
+    for m in _movements_of(officer, first, last):
+        movements.setdefault(m.date, []).append(m)
+    weeks = [[(d, rec, movements.get(d, ())) for d, rec in week] for week in weeks]
     counts = {}
     for issue in issues:
         counts[issue.code] = counts.get(issue.code, 0) + 1
@@ -274,3 +290,22 @@ def decide(request):
     for e in sorted(set(errors)):
         messages.error(request, e)
     return redirect("attendance:team_issues")
+
+
+@login_required
+def issue_attachment(request, pk: int):
+    """An issue's attachment, to the officer who gave it and to those who may decide it. Uploaded
+    files are never served from a public URL."""
+    from django.http import FileResponse, Http404
+
+    access = get_access(request)
+    own = (
+        AttendanceIssue.objects.filter(officer=access.officer)
+        if access.officer
+        else AttendanceIssue.objects.none()
+    )
+    issue = (own | decidable_issues(access)).filter(pk=pk).first()
+    if issue is None or not issue.attachment:
+        raise Http404
+    name = issue.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(issue.attachment.open("rb"), as_attachment=True, filename=name)

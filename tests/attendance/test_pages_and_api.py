@@ -207,3 +207,30 @@ def test_other_agency_and_anonymous_are_refused(cast, other_agency_client, clien
         == 403
     )
     assert intruder.get("/attendance/team/").status_code == 302
+
+
+def test_issue_attachment_is_served_only_to_the_officer_and_their_supervisor(
+    cast, office, login, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    with schema_context(cast.agency.schema_name):
+        services.clock(cast.officer_1, "in", position=INSIDE, now=at(MON, "09:25"))
+        issue = AttendanceIssue.objects.get(officer=cast.officer_1)
+    officer = login("officer_1")
+    letter = SimpleUploadedFile("surat.pdf", b"%PDF-1.4 surat panggilan", "application/pdf")
+    officer.post(
+        f"/attendance/issues/{issue.pk}/answer/", {"reason": "Dipanggil ke mahkamah", "attachment": letter}
+    )
+    path = f"/attendance/issues/{issue.pk}/attachment/"
+    got = officer.get(path)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 surat panggilan"
+    assert login("supervisor_1").get(path).status_code == 200
+    assert login("supervisor_2").get(path).status_code == 404
+    assert login("officer_2").get(path).status_code == 404
+    assert not list(tmp_path.glob("issues")), "files live under the agency's own folder"
+    bad = SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream")
+    officer.post(f"/attendance/issues/{issue.pk}/answer/", {"reason": "Cuba fail lain", "attachment": bad})
+    with schema_context(cast.agency.schema_name):
+        assert AttendanceIssue.objects.get(pk=issue.pk).attachment.name.endswith(".pdf")
