@@ -28,6 +28,7 @@ bench: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/hadolint deploy/Dockerfile
 
 ## Recompile the translation catalogues after editing platform/spotme/locale/*/LC_MESSAGES/django.po
 messages: venv

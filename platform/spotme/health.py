@@ -9,8 +9,9 @@ reading the Host header (so no DisallowedHost) and without touching a schema:
                       does not make Kubernetes restart every web pod at once.
     /health/          readiness: django-health-check runs the database, cache and (when Redis is
                       configured) broker checks; 200 when all pass, 503 otherwise.
-    /health/workers/  monitoring: at least one Celery worker answers a ping and consumes the queue
-                      (not for probes: web pods stay ready while workers restart).
+    /health/workers/  monitoring, internal callers only (it broadcasts a ping to every worker): at
+                      least one Celery worker answers and consumes the queue. Not for probes: web
+                      pods stay ready while workers restart.
     /metrics          Prometheus, internal callers only (spotme.metrics.metrics_allowed); anyone
                       else gets what any unknown path gets.
 
@@ -94,15 +95,12 @@ class ProbeMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        internal = None
         if path == "/healthz":
             response = JsonResponse({"status": "ok"})
         elif path in ("/health", "/health/"):
-            internal = metrics.metrics_allowed(request)
-            response = _run(readiness_checks(), request, detailed=internal)
-        elif path == "/health/workers/":
-            internal = metrics.metrics_allowed(request)
-            response = _run(worker_checks(), request, detailed=internal)
+            response = _run(readiness_checks(), request, detailed=metrics.metrics_allowed(request))
+        elif path == "/health/workers/" and metrics.metrics_allowed(request):
+            response = _run(worker_checks(), request, detailed=True)
         elif path == "/metrics" and metrics.metrics_allowed(request):
             body, content_type = metrics.render()
             response = HttpResponse(body, content_type=content_type)

@@ -1,0 +1,475 @@
+"""Exporting, restoring and offboarding one agency.
+
+An export is one tar file:
+
+    manifest.json    what was exported: the agency's public rows (Agency, Domain, its application),
+                     the row count of every table in its schema, the migrations applied there
+    schema.pgdump    pg_dump of the agency's schema, custom format, without owners or grants
+    media/...        the agency's uploaded files (MEDIA_ROOT/<schema>/)
+
+The counts and the dump come from one snapshot (pg_dump --snapshot), so they agree even while the
+agency is in use; a restore checks them before it commits anything.
+
+A restore under the original schema name runs pg_restore itself. Under another subdomain (a copy
+next to the original, e.g. to inspect an old state) pg_restore writes SQL and the schema name is
+rewritten in the statements, never in the rows (COPY data passes through untouched), then psql runs
+it in one transaction. In both cases the Agency and Domain rows are created afterwards, and the new
+schema is dropped again if that fails: nothing is left half-restored.
+
+Offboarding suspends the agency (no more writes), exports it, checks the archive, then in one
+transaction drops the schema, deletes its domains and marks the Agency row offboarded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_exists
+
+from tenants.models import Agency, AgencyStatus, Domain
+from tenants.subdomains import domain_for, normalise_subdomain, schema_name_for, validate_subdomain_format
+
+from . import schemas
+
+log = logging.getLogger(__name__)
+
+FORMAT = "spotme-agency-export"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DUMP = "schema.pgdump"
+MEDIA = "media"
+
+
+class BackupError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    manifest: dict
+
+
+# --- PostgreSQL client programs -----------------------------------------------------------------
+
+
+def pg_program(name: str) -> str:
+    """pg_dump / pg_restore / psql: from SPOTME_PG_BIN, else PATH, else the newest server install.
+    pg_dump must be at least as new as the server (the image ships Debian's current client)."""
+    configured = os.environ.get("SPOTME_PG_BIN")
+    if configured:
+        return str(Path(configured) / name)
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(Path(p).parent.parent.name)
+    )
+    if candidates:
+        return candidates[-1]
+    raise BackupError(f"{name} not found: install the PostgreSQL client or set SPOTME_PG_BIN")
+
+
+def pg_environ() -> dict[str, str]:
+    """libpq variables for the client programs: the password never appears on a command line."""
+    s = connection.settings_dict
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    values = {
+        "PGHOST": s.get("HOST"),
+        "PGPORT": s.get("PORT"),
+        "PGUSER": s.get("USER"),
+        "PGPASSWORD": s.get("PASSWORD"),
+        "PGDATABASE": s.get("NAME"),
+    }
+    options = s.get("OPTIONS") or {}
+    for option, variable in (
+        ("sslmode", "PGSSLMODE"),
+        ("sslrootcert", "PGSSLROOTCERT"),
+        ("sslcert", "PGSSLCERT"),
+        ("sslkey", "PGSSLKEY"),
+    ):
+        if isinstance(options.get(option), str):
+            values[variable] = options[option]
+    env.update({k: str(v) for k, v in values.items() if v})
+    return env
+
+
+def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, env=pg_environ(), capture_output=True, text=True, check=False, **kwargs)
+    if result.returncode != 0:
+        raise BackupError(f"{Path(cmd[0]).name} failed: {result.stderr.strip()[-2000:]}")
+    return result
+
+
+def _snapshot_connection():
+    """A separate session whose REPEATABLE READ snapshot pg_dump shares (--snapshot)."""
+    import psycopg
+
+    s = connection.settings_dict
+    options = {k: v for k, v in (s.get("OPTIONS") or {}).items() if isinstance(v, str)}
+    conn = psycopg.connect(
+        dbname=s["NAME"],
+        user=s["USER"] or None,
+        password=s["PASSWORD"] or None,
+        host=s["HOST"] or None,
+        port=s["PORT"] or None,
+        **options,
+    )
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    return conn
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def table_counts(cursor, schema: str) -> dict[str, int]:
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
+    tables = [row[0] for row in cursor.fetchall()]
+    counts = {}
+    for table in tables:
+        cursor.execute(f"SELECT count(*) FROM {_quote(schema)}.{_quote(table)}")
+        counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def _public_rows(agency: Agency, status: str | None) -> dict:
+    def rows(queryset):
+        return json.loads(serializers.serialize("json", queryset))
+
+    application = None
+    if agency.application_id:
+        from shared_apps.onboarding.models import AgencyApplication
+
+        application = rows(AgencyApplication.objects.filter(pk=agency.application_id))[0]
+    agency_row = rows(Agency.objects.filter(pk=agency.pk))[0]
+    if status:
+        agency_row["fields"]["status"] = status
+    return {
+        "agency": agency_row,
+        "domains": rows(Domain.objects.filter(tenant=agency)),
+        "application": application,
+    }
+
+
+def export_agency(agency: Agency, output: Path, *, status: str | None = None) -> ExportResult:
+    """`status`: the status to record for the agency, when it is not the current one (offboarding
+    suspends the agency while it exports, but a restore should bring back the status it had)."""
+    if agency.is_public:
+        raise BackupError("The public schema is not an agency.")
+    schema = agency.schema_name
+    if not schema_exists(schema):
+        raise BackupError(f"Schema {schema} does not exist.")
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="spotme-export-") as tmp:
+        dump = Path(tmp) / DUMP
+        snapshot = _snapshot_connection()
+        try:
+            with snapshot.cursor() as cursor:
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot_id = cursor.fetchone()[0]
+                counts = table_counts(cursor, schema)
+                cursor.execute(f"SELECT app, name FROM {_quote(schema)}.django_migrations")
+                migrations = sorted([app, name] for app, name in cursor.fetchall())
+            _run(
+                [
+                    pg_program("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot_id}",
+                    f"--schema={schema}",
+                    f"--file={dump}",
+                ]
+            )
+        finally:
+            snapshot.rollback()
+            snapshot.close()
+        manifest = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "exported_at": timezone.now().isoformat(),
+            "schema": schema,
+            "subdomain": agency.subdomain,
+            "apex_domain": settings.APEX_DOMAIN,
+            "tables": counts,
+            "migrations": migrations,
+            **_public_rows(agency, status),
+        }
+        partial = output.with_name(output.name + ".partial")
+        with tarfile.open(partial, "w") as archive:
+            data = json.dumps(manifest, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size = len(data)
+            info.mtime = int(timezone.now().timestamp())
+            archive.addfile(info, io.BytesIO(data))
+            archive.add(dump, arcname=DUMP)
+            media = Path(settings.MEDIA_ROOT) / schema
+            if media.is_dir():
+                archive.add(media, arcname=MEDIA)
+        partial.replace(output)
+    log.info("exported agency %s to %s (%d tables)", schema, output, len(counts))
+    return ExportResult(path=output, manifest=manifest)
+
+
+def read_manifest(path: Path) -> dict:
+    try:
+        with tarfile.open(path, "r") as archive:
+            manifest = json.load(archive.extractfile(MANIFEST))
+            if archive.getmember(DUMP).size == 0:
+                raise BackupError(f"{path}: the schema dump is empty")
+    except (tarfile.TarError, KeyError, json.JSONDecodeError, OSError) as exc:
+        raise BackupError(f"{path} is not an agency export: {exc}") from exc
+    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+        raise BackupError(f"{path}: unknown export format {manifest.get('format')} {manifest.get('version')}")
+    return manifest
+
+
+def verify_export(path: Path) -> dict:
+    """The archive opens, its manifest reads, and pg_restore can list its dump."""
+    manifest = read_manifest(path)
+    with tempfile.TemporaryDirectory(prefix="spotme-verify-") as tmp, tarfile.open(path, "r") as archive:
+        archive.extract(DUMP, tmp, filter="data")
+        listing = _run([pg_program("pg_restore"), "--list", str(Path(tmp) / DUMP)]).stdout
+    if f"SCHEMA - {manifest['schema']}" not in listing:
+        raise BackupError(f"{path}: the dump does not hold schema {manifest['schema']}")
+    return manifest
+
+
+# --- restore -------------------------------------------------------------------------------------
+
+
+def _identifier_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(?<![A-Za-z0-9_$]){re.escape(name)}(?![A-Za-z0-9_$])")
+
+
+def rewrite_schema_sql(lines, old: str, new: str):
+    """pg_restore's SQL with schema `old` renamed to `new` in statements; the rows of COPY blocks
+    (data, which may mention anything) pass through unchanged."""
+    pattern = _identifier_pattern(old)
+    in_copy = False
+    for line in lines:
+        if in_copy:
+            if line.rstrip("\r\n") == "\\.":
+                in_copy = False
+            yield line
+            continue
+        if line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
+            in_copy = True
+        yield pattern.sub(new, line)
+
+
+def _restore_schema(dump: Path, source_schema: str, target_schema: str) -> None:
+    if source_schema == target_schema:
+        _run(
+            [
+                pg_program("pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                f"--dbname={connection.settings_dict['NAME']}",
+                str(dump),
+            ]
+        )
+        return
+    env = pg_environ()
+    with tempfile.TemporaryFile("w+") as restore_err, tempfile.TemporaryFile("w+") as psql_err:
+        restore = subprocess.Popen(
+            [pg_program("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=restore_err,
+            text=True,
+        )
+        psql = subprocess.Popen(
+            [
+                pg_program("psql"),
+                "--quiet",
+                "--no-psqlrc",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                "--file=-",
+            ],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=psql_err,
+            text=True,
+        )
+        try:
+            for line in rewrite_schema_sql(restore.stdout, source_schema, target_schema):
+                psql.stdin.write(line)
+        except BrokenPipeError:
+            pass  # psql stopped on an error: reported below
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                psql.stdin.close()
+            restore_code, psql_code = restore.wait(), psql.wait()
+        if restore_code != 0 or psql_code != 0:
+            restore_err.seek(0)
+            psql_err.seek(0)
+            raise BackupError(
+                "restore failed: " + (restore_err.read().strip() + " " + psql_err.read().strip())[-2000:]
+            )
+
+
+def _check_target(subdomain: str, target_schema: str) -> Agency | None:
+    """The offboarded Agency row to reinstate, if any; raises when the subdomain is in use."""
+    from tenants.subdomains import subdomain_in_use
+
+    existing = Agency.objects.filter(subdomain=subdomain).first()
+    if schema_exists(target_schema):
+        raise BackupError(f"Schema {target_schema} already exists.")
+    if existing is not None:
+        if existing.status == AgencyStatus.OFFBOARDED and existing.schema_name == target_schema:
+            return existing
+        raise BackupError(f"The subdomain {subdomain} is already taken.")
+    if Agency.objects.filter(schema_name=target_schema).exists():
+        raise BackupError(f"An agency already uses schema {target_schema}.")
+    if subdomain_in_use(subdomain):
+        raise BackupError(f"The subdomain {subdomain} is claimed by an application.")
+    return None
+
+
+def _recreate_public_rows(manifest: dict, subdomain: str, schema: str, reinstate: Agency | None) -> Agency:
+    from shared_apps.onboarding.models import AgencyApplication
+
+    fields = manifest["agency"]["fields"]
+    renamed = subdomain != manifest["subdomain"]
+    application = None
+    app_row = manifest.get("application")
+    if app_row and not renamed:
+        application = AgencyApplication.objects.filter(pk=app_row["pk"]).first()
+        if application is None:  # a fresh database: bring the application back as it was
+            obj = next(serializers.deserialize("json", json.dumps([app_row])))
+            obj.save()
+            application = obj.object
+        if Agency.objects.filter(application=application).exclude(pk=getattr(reinstate, "pk", None)).exists():
+            application = None
+    agency = reinstate or Agency(schema_name=schema, subdomain=subdomain)
+    agency.name = fields["name"]
+    agency.ministry = fields.get("ministry", "")
+    agency.state = fields.get("state", "")
+    agency.timezone = fields.get("timezone") or agency.timezone
+    agency.expected_officers = fields.get("expected_officers") or 0
+    agency.status = fields.get("status") or AgencyStatus.ACTIVE
+    if agency.status == AgencyStatus.OFFBOARDED:
+        agency.status = AgencyStatus.SUSPENDED
+    agency.status_reason = fields.get("status_reason", "")
+    agency.status_changed_at = timezone.now()
+    agency.application = application
+    agency.save()
+    Domain.objects.create(domain=domain_for(subdomain), tenant=agency, is_primary=True)
+    if not renamed:  # further domains the agency had, where still free
+        for row in manifest.get("domains", []):
+            name = row["fields"]["domain"]
+            if name != domain_for(subdomain) and not Domain.objects.filter(domain=name).exists():
+                Domain.objects.create(domain=name, tenant=agency, is_primary=False)
+    return agency
+
+
+def restore_agency(path: Path, *, as_subdomain: str | None = None) -> Agency:
+    manifest = read_manifest(path)
+    subdomain = normalise_subdomain(as_subdomain or manifest["subdomain"])
+    try:
+        validate_subdomain_format(subdomain)
+    except ValidationError as exc:
+        raise BackupError("; ".join(exc.messages)) from exc
+    target = schema_name_for(subdomain)
+    known = schemas.expected_migrations()
+    unknown = {tuple(m) for m in manifest["migrations"]} - known
+    if unknown:
+        raise BackupError(
+            f"The export has {len(unknown)} migrations this version does not know "
+            f"(e.g. {sorted(unknown)[0]}): restore it with the version that made it."
+        )
+    reinstate = _check_target(subdomain, target)
+    with tempfile.TemporaryDirectory(prefix="spotme-restore-") as tmp:
+        with tarfile.open(path, "r") as archive:
+            archive.extractall(tmp, filter="data")
+        _restore_schema(Path(tmp) / DUMP, manifest["schema"], target)
+        try:
+            with connection.cursor() as cursor:
+                counts = table_counts(cursor, target)
+            if counts != manifest["tables"]:
+                expected = manifest["tables"]
+                differ = sorted(t for t in {*counts, *expected} if counts.get(t) != expected.get(t))
+                raise BackupError(f"Row counts differ from the export in: {', '.join(differ)}")
+            with transaction.atomic():
+                agency = _recreate_public_rows(manifest, subdomain, target, reinstate)
+        except BaseException:
+            schemas.drop_schema(target)
+            raise
+        media = Path(tmp) / MEDIA
+        if media.is_dir():
+            destination = Path(settings.MEDIA_ROOT) / target
+            shutil.copytree(media, destination, dirs_exist_ok=True)
+    if schemas.pending_schemas([target], known):  # an export made by an older version
+        from django.core.management import call_command
+
+        call_command("migrate_schemas", schema_name=target, interactive=False, verbosity=0)
+        connection.set_schema_to_public()
+    log.info("restored agency %s from %s as %s", manifest["schema"], path, target)
+    return agency
+
+
+# --- offboarding ---------------------------------------------------------------------------------
+
+
+def default_export_path(agency: Agency, kind: str = "offboard") -> Path:
+    folder = Path(os.environ.get("SPOTME_BACKUP_DIR") or ".")
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    return folder / f"{kind}-{agency.subdomain}-{stamp}.tar"
+
+
+def offboard_agency(agency: Agency, *, output: Path, reason: str = "") -> ExportResult:
+    """Export, verify the export, then drop the schema, delete the domains, mark it offboarded."""
+    if agency.is_public:
+        raise BackupError("The platform itself cannot be offboarded.")
+    if agency.status == AgencyStatus.OFFBOARDED:
+        raise BackupError(f"{agency.subdomain} is already offboarded.")
+    previous = agency.status
+    # No more writes from its users while the export runs (the nightly jobs skip it too), so
+    # nothing is written after the export's snapshot and lost with the schema.
+    Agency.objects.filter(pk=agency.pk).update(status=AgencyStatus.SUSPENDED)
+    try:
+        result = export_agency(agency, output, status=previous)
+        verify_export(result.path)
+    except BaseException:
+        Agency.objects.filter(pk=agency.pk).update(status=previous)
+        raise
+    schema = agency.schema_name
+    with transaction.atomic():
+        locked = Agency.objects.select_for_update().get(pk=agency.pk)
+        schemas.drop_schema(schema)
+        Domain.objects.filter(tenant=locked).delete()
+        locked.status = AgencyStatus.OFFBOARDED
+        locked.status_reason = (reason + " — " if reason else "") + f"export: {result.path.name}"
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+        transaction.on_commit(lambda: shutil.rmtree(Path(settings.MEDIA_ROOT) / schema, ignore_errors=True))
+    log.info("offboarded agency %s (export %s)", schema, result.path)
+    return result
