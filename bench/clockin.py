@@ -7,12 +7,12 @@
 2. In-process look at one request (bench/clockin_django.py profile): the SQL of a clock-in and of
    the ceiling (CaptureQueriesContext), mean wall and SQL time per request, and a cProfile.
 3. Rounds (default 2) of two runs each, in ABBA order (ceiling, ours, ours, ceiling): every run
-   starts gunicorn on 127.0.0.1:<free port> with production settings (DEBUG off, SECRET_KEY set,
-   SPOTME_HTTPS=0 so cookies travel over plain HTTP, the DB pool on), gives every officer a fresh
-   session, and drives it with bench/loadgen.py (its own process: --concurrency connections, a
-   warm-up, then a measured window). Same gunicorn command, same workers and threads, same settings
-   and middleware for both; only DJANGO_SETTINGS_MODULE differs (bench.ceiling_settings = the
-   product's settings + one URL).
+   gives every officer a fresh session, starts gunicorn with the production configuration
+   (deploy/gunicorn.conf.py) on 127.0.0.1:<free port> and production settings (DEBUG off,
+   SECRET_KEY set, SPOTME_HTTPS=0 so cookies travel over plain HTTP, the DB pool on), and drives it
+   with bench/loadgen.py (its own process: --concurrency connections, a warm-up, then a measured
+   window). Same gunicorn command, same workers and threads, same settings and middleware for both;
+   only DJANGO_SETTINGS_MODULE differs (bench.ceiling_settings = the product's settings + one URL).
       ours     POST /api/v1/attendance/clock/ {direction, latitude, longitude, accuracy} with the
                officer's session cookie, CSRF token and a unique Idempotency-Key: 201 expected
       ceiling  POST /bench/insert/ (bench/ceiling_urls.py): the same request to a bare Django view
@@ -20,8 +20,9 @@
 4. Check (bench/clockin_django.py check): every 201 of ours is exactly one clock event; every 201 of
    the ceiling one row.
 
-CPU time of the gunicorn process tree, of PostgreSQL's (the postmaster's children) and of the load
-generator is read from /proc over each measured window, so the report shows where the 2 cores went.
+CPU time of the gunicorn process tree, of the PostgreSQL backends serving the bench database, of the
+load generator and of everything else is read from /proc over each measured window, so the report
+shows where the cores went; the ratio of CPU time per request does not depend on other load.
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ def server_env(env: dict) -> dict:
         SPOTME_APEX_DOMAIN="localhost",
         SPOTME_DB_POOL="1",
         SPOTME_STATIC_ROOT=str(ROOT / ".devdata" / "static"),  # an existing folder (WhiteNoise warns)
+        SPOTME_METRICS_PORT="0",  # no second listener (the pods' /metrics port): loopback only
+        # Tasks (e.g. the e-mail of a notification) are published after commit, as a deploy publishes
+        # them to Redis, not run inside the request: without REDIS_URL the broker is kombu's
+        # in-memory transport (nothing consumes it during the run, as bench/import_officers.py).
+        SPOTME_CELERY_EAGER="0",
+        LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
     )
     return out
@@ -115,7 +122,28 @@ def free_port() -> int:
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
+PRODUCTION_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+
+
 def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    """The production gunicorn configuration (deploy/gunicorn.conf.py: gthread, JSON access log,
+    keep-alive, timeouts), bound to loopback, with the workers and threads of this measurement and
+    without worker recycling (max_requests), which would restart the ceiling's workers more often
+    than ours: it serves more requests. Without that file, the same settings as flags."""
+    common = [
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
+        "--max-requests",
+        "0",
+    ]
+    if PRODUCTION_CONFIG.exists():
+        return [PY, "-m", "gunicorn", "--config", str(PRODUCTION_CONFIG.relative_to(ROOT)), *common]
     return [
         PY,
         "-m",
@@ -125,32 +153,21 @@ def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
         str(ROOT),
         "--pythonpath",
         "platform,.",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread" if threads > 1 else "sync",
-        "--threads",
-        str(threads),
-        "--backlog",
-        "2048",
+        *common,
         "--timeout",
-        "60",
-        "--graceful-timeout",
-        "10",
+        "30",
         "--keep-alive",
-        "5",
-        "--log-level",
-        "warning",
+        "75",
+        "--access-logfile",
+        "-",
     ]
 
 
-def start_gunicorn(env: dict, settings_module: str, port: int, args, errors) -> subprocess.Popen:
+def start_gunicorn(env: dict, settings_module: str, port: int, args, errors, metrics_dir) -> subprocess.Popen:
     return subprocess.Popen(
         gunicorn_command(port, args.clockin_workers, args.clockin_threads),
         cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": settings_module},
+        env={**env, "DJANGO_SETTINGS_MODULE": settings_module, "PROMETHEUS_MULTIPROC_DIR": metrics_dir},
         stdout=errors,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -188,7 +205,8 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
 
 
 def server_log_problems(text: str) -> list[str]:
-    keep = ("Traceback", "ERROR", "CRITICAL", "Exception", "WORKER TIMEOUT", '"level": "ERROR"')
+    """Lines of gunicorn's and Django's logs that report a failure (access lines are INFO)."""
+    keep = ("Traceback", '"level": "ERROR"', '"level": "CRITICAL"', "WORKER TIMEOUT", "[ERROR]", "[CRITICAL]")
     return [line[:300] for line in text.splitlines() if any(k in line for k in keep)]
 
 
@@ -202,11 +220,12 @@ def run_load(env: dict, args, endpoint: str, host: str, start_index: int, tag: s
         tempfile.NamedTemporaryFile("w", suffix=".json") as cookies,
         tempfile.NamedTemporaryFile(suffix=".json") as out,
         tempfile.TemporaryFile("w+") as server_log,
+        tempfile.TemporaryDirectory() as metrics_dir,  # as the image's /tmp/prometheus
     ):
         json.dump(sessions, cookies)
         cookies.flush()
         port = free_port()
-        proc = start_gunicorn(env, settings_module, port, args, server_log)
+        proc = start_gunicorn(env, settings_module, port, args, server_log, metrics_dir)
         try:
             wait_ready(proc, port, host)
             cmd = [
@@ -307,6 +326,17 @@ def combine(runs: list[dict]) -> dict:
     }
 
 
+def cpu_ratio(ceiling: dict, ours: dict) -> float | None:
+    """The ceiling's CPU time per request (app + PostgreSQL) over ours: the throughput ratio the two
+    would have on the same dedicated cores, whatever else ran on the machine meanwhile."""
+
+    def total(r: dict) -> float:
+        cpu = r["cpu_per_request"]
+        return cpu.get("gunicorn_ms_per_request", 0.0) + cpu.get("postgres_ms_per_request", 0.0)
+
+    return total(ceiling) / total(ours) if total(ours) and total(ceiling) else None
+
+
 def created(runs: list[dict]) -> int:
     """Every 201 received, warm-up and stragglers included: the rows the server wrote."""
     return sum(r["statuses_all"].get("201", 0) for r in runs)
@@ -375,6 +405,7 @@ def measure(env: dict, args, url: str, logger=print) -> dict:
         f"  ours {ours['throughput_rps']:.1f} req/s, ceiling {ceiling['throughput_rps']:.1f} req/s: "
         f"{ratio:.0%} of the ceiling (target >= {TARGET_RATIO:.0%}); "
         f"errors {ours['errors']} / {ceiling['errors']}"
+        + (f"; by CPU per request: {cpu_ratio(ceiling, ours):.0%}" if cpu_ratio(ceiling, ours) else "")
     )
     return {
         "officers": args.clockin_officers,
@@ -384,6 +415,7 @@ def measure(env: dict, args, url: str, logger=print) -> dict:
             "command": " ".join(gunicorn_command(0, args.clockin_workers, args.clockin_threads)[1:]).replace(
                 "127.0.0.1:0", "127.0.0.1:<free port>"
             ),
+            "production_config": PRODUCTION_CONFIG.exists(),
             "workers": args.clockin_workers,
             "threads": args.clockin_threads,
             "worker_class": "gthread" if args.clockin_threads > 1 else "sync",
@@ -397,6 +429,7 @@ def measure(env: dict, args, url: str, logger=print) -> dict:
         "ours": ours,
         "ceiling": ceiling,
         "ratio": ratio,
+        "cpu_ratio": cpu_ratio(ceiling, ours),
         "target_ratio": TARGET_RATIO,
         "profile": profile,
         "check": check,
@@ -432,12 +465,15 @@ def table_rows(c: dict) -> list[tuple[str, str, str]]:
         (
             "  ours / ceiling",
             f"{c['ratio']:.0%}",
-            "rows written = 201s: " + ("yes" if c["integrity"]["ok"] else "NO"),
+            "rows written = 201s: "
+            + ("yes" if c["integrity"]["ok"] else "NO")
+            + (f"; ceiling's CPU per request / ours: {c['cpu_ratio']:.0%}" if c.get("cpu_ratio") else ""),
         ),
         (
             "  SQL statements per request (in-process)",
             f"{p['clock']['query_count']} / {p['ceiling']['query_count']}",
-            f"ours / ceiling; mean wall {p['clock']['wall_ms']:.1f} / {p['ceiling']['wall_ms']:.1f} ms, "
+            f"ours / ceiling (ours from outside the office: {p['clock_outside']['query_count']}); "
+            f"mean wall {p['clock']['wall_ms']:.1f} / {p['ceiling']['wall_ms']:.1f} ms, "
             f"in SQL {p['clock']['sql_ms']:.1f} / {p['ceiling']['sql_ms']:.1f} ms",
         ),
     ]

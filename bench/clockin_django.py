@@ -18,7 +18,8 @@ sessions  deletes the agency's sessions and makes one per officer, exactly what 
           with the idle-timeout clock started now. Each officer also gets a CSRF secret (cookie and
           X-CSRFToken header). Output: the cookies, in officer order.
 profile   in this process, through Django's test client (the whole middleware stack, CSRF enforced):
-          the SQL of one clock-in API request (CaptureQueriesContext) and of one ceiling request;
+          the SQL of one clock-in API request (CaptureQueriesContext; and of one from outside the
+          office, which notifies the supervisor) and of one ceiling request;
           mean wall and SQL time per request over 100 more; cProfile of the rest. The first
           officers of the list are used, each for their first clock-in of the day.
 check     counts of clock events, daily records, issues (by code) and ceiling rows.
@@ -238,15 +239,16 @@ def profile(requests: int, sessions_file: Path, top: int, offset: int = 0) -> di
     if requests > len(officers) or requests < 120:
         raise SystemExit("--requests must be between 120 and the number of officers")
 
-    def post(k: int, path: str = CLOCK_PATH, expect: int = 201):
+    def post(k: int, path: str = CLOCK_PATH, expect: int = 201, outside: bool = False):
         _officer, session_key, csrf = officers[k]
+        latitude = SITE_LAT + (0.02 if outside else 0.0)  # 2.2 km north: outside the 200 m circle
         client = Client(enforce_csrf_checks=True, HTTP_HOST=host)
         client.cookies[cookies["session_cookie"]] = session_key
         client.cookies[cookies["csrf_cookie"]] = csrf
         response = client.post(
             path,
             data=json.dumps(
-                {"direction": "in", "latitude": SITE_LAT, "longitude": SITE_LON, "accuracy": 12.0}
+                {"direction": "in", "latitude": latitude, "longitude": SITE_LON, "accuracy": 12.0}
             ),
             content_type="application/json",
             HTTP_X_CSRFTOKEN=csrf,
@@ -264,9 +266,12 @@ def profile(requests: int, sessions_file: Path, top: int, offset: int = 0) -> di
     with CaptureQueriesContext(connection) as captured:
         post(10)
     clock_queries = [q["sql"] for q in captured.captured_queries]
+    with CaptureQueriesContext(connection) as captured:  # from outside the office: the supervisor is told
+        post(11, outside=True)
+    outside_queries = [q["sql"] for q in captured.captured_queries]
 
     timer = SqlTimer()
-    timed_ks = range(11, 111)
+    timed_ks = range(12, 112)
     with connection.execute_wrapper(timer):
         started = time.perf_counter()
         for k in timed_ks:
@@ -275,7 +280,7 @@ def profile(requests: int, sessions_file: Path, top: int, offset: int = 0) -> di
     clock_timing = {"wall_ms": wall * 1000 / len(timed_ks), **timer.summary(len(timed_ks))}
 
     profiler = cProfile.Profile()
-    profiled_ks = range(111, requests)
+    profiled_ks = range(112, requests)
     profiler.enable()
     for k in profiled_ks:
         post(k)
@@ -302,6 +307,7 @@ def profile(requests: int, sessions_file: Path, top: int, offset: int = 0) -> di
 
     return {
         "clock": {"queries": clock_queries, "query_count": len(clock_queries), **clock_timing},
+        "clock_outside": {"queries": outside_queries, "query_count": len(outside_queries)},
         "ceiling": {"queries": ceiling_queries, "query_count": len(ceiling_queries), **ceiling_timing},
         "profiled_requests": len(profiled_ks),
         "profile_summary": profile_summary(profiler, len(profiled_ks)),

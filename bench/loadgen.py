@@ -5,10 +5,10 @@
 
 `--concurrency` connections to 127.0.0.1:<port>, each a coroutine that sends its next request as soon
 as the previous response has been read (closed loop). Requests are plain HTTP/1.1 written on asyncio
-streams: a few microseconds of client CPU per request, so on a 2-core machine the generator leaves
-the cores to gunicorn and PostgreSQL (its own CPU time is measured and reported). Keep-alive is used
-when the server offers it (gthread workers); a server that closes after each response (sync workers)
-gets a new connection per request.
+streams, no HTTP client library: 0.2-0.4 ms of client CPU per request, so on a 2-core machine the
+generator leaves the cores to gunicorn and PostgreSQL (its own CPU time is measured and reported).
+Keep-alive is used when the server offers it (gthread workers); a server that closes after each
+response (sync workers) gets a new connection per request.
 
 Request k (counting from --start-index, across runs) is a clock-in of officer k mod N, from that
 officer's own session (cookie + CSRF token, created by bench/clockin_django.py), with the unique

@@ -187,6 +187,8 @@ TENANT_APPS = [
     "tenant_apps.people",
     "tenant_apps.attendance",
     "tenant_apps.notifications",
+    "tenant_apps.tasks",
+    "tenant_apps.movements",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -506,6 +508,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PatternKindEnum": [("flexi", "flexi"), ("fixed", "fixed"), ("shift", "shift")],
         "ArrangementKindEnum": "tenant_apps.attendance.models.Arrangement.Kind",
+        "TaskStatusEnum": "tenant_apps.tasks.models.Status",
+        "MovementKindEnum": "tenant_apps.movements.models.Movement.Kind",
+        "MovementStatusEnum": "tenant_apps.movements.models.Movement.Status",
+        "MovementApprovalEnum": "tenant_apps.movements.models.Movement.Approval",
     },
 }
 

@@ -7,9 +7,11 @@ from spotme.web.views import healthz
 from tenant_apps.attendance import api as attendance_api
 from tenant_apps.attendance import config_api as attendance_config_api
 from tenant_apps.attendance import views as attendance_views
+from tenant_apps.movements import api as movements_api
 from tenant_apps.notifications import api as notifications_api
 from tenant_apps.organisation import api as organisation_api
 from tenant_apps.people import api as people_api
+from tenant_apps.tasks import api as tasks_api
 
 from .urls_common import urlpatterns as common
 
@@ -43,11 +45,19 @@ router.register(
     attendance_config_api.PatternRequestViewSet,
     basename="attendance-pattern-request",
 )
+# Pergerakan (movements).
+router.register("movements", movements_api.MovementViewSet, basename="movement")
+# Tugasan: daily task log (entries, reviews) and the task board.
+router.register("task-log/entries", tasks_api.LogEntryViewSet, basename="task-log-entry")
+router.register("task-log/reviews", tasks_api.ReviewViewSet, basename="task-log-review")
+router.register("tasks", tasks_api.TaskViewSet, basename="task")
 
 urlpatterns = [
     path("", attendance_views.home, name="home"),
     path("", include("tenant_apps.attendance.urls")),
     path("", include("tenant_apps.notifications.urls")),
+    path("", include("tenant_apps.tasks.urls")),
+    path("", include("tenant_apps.movements.urls")),
     path("api/v1/notifications/", notifications_api.notifications, name="api-notifications"),
     path("api/v1/notifications/read/", notifications_api.mark_read, name="api-notifications-read"),
     path("", include("tenant_apps.organisation.urls")),

@@ -1,10 +1,12 @@
 """Calendar facts for an officer's day: state weekend and holidays, the agency's overrides, the
-officer's pattern, leave and arrangements. One query per kind of fact, whatever the history."""
+officer's pattern, leave, arrangements and movements. One query per kind of fact, whatever the
+history."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -61,8 +63,25 @@ def facts_for(officer, day: date, *, profile: AgencyProfile | None = None) -> ru
     leave = Leave.objects.filter(officer=officer, start_date__lte=day, end_date__gte=day).first()
     arrangements = list(Arrangement.objects.filter(officer=officer, start_date__lte=day, end_date__gte=day))
     return build_facts(
-        day, state, policy, pattern_for(officer, day, policy), holiday_name(state, day), leave, arrangements
+        day,
+        state,
+        policy,
+        pattern_for(officer, day, policy),
+        holiday_name(state, day),
+        leave,
+        arrangements,
+        excused_windows=movement_windows(officer, day, ZoneInfo(profile.timezone)),
     )
+
+
+def movement_windows(officer, day: date, tz: ZoneInfo) -> list[tuple]:
+    """The windows of the officer's movements that excuse clocking outside the office on `day`
+    (active; time out of office only once approved). One query. Movements excuse the location only:
+    what the day owes is unchanged (whole-day duty or courses that free the day are Arrangements)."""
+    from tenant_apps.movements.models import Movement
+
+    movements = Movement.objects.filter(officer=officer, date=day, status=Movement.Status.ACTIVE)
+    return sorted(m.window(tz) for m in movements if m.excuses)
 
 
 def build_facts(

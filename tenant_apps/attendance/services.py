@@ -120,7 +120,7 @@ def clock(
                 idempotency_key=idempotency_key,
             )
             recompute_day(officer, day, profile=profile)
-            if match.inside is False:
+            if match.inside is False and not _excused(officer, event, profile):
                 _tell_supervisor_outside(officer, event)
     except IntegrityError:
         # Two concurrent retries with the same key: the other one won.
@@ -128,6 +128,13 @@ def clock(
             return ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
         raise
     return event
+
+
+def _excused(officer, event: ClockEvent, profile: AgencyProfile) -> bool:
+    """A movement covering the punch excuses the location: nothing to tell the supervisor."""
+    tz = agency_tz(profile)
+    windows = calendar.movement_windows(officer, event.attendance_date, tz)
+    return any(start <= event.at <= end for start, end in windows)
 
 
 def _tell_supervisor_outside(officer, event: ClockEvent) -> None:

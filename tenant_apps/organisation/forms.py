@@ -23,6 +23,7 @@ class AgencySettingsForm(forms.ModelForm):
             "lockout_minutes",
             "idle_timeout_minutes",
             "require_totp_for_admins",
+            "task_log_edit_days",
         ]
 
     def clean_logo(self):
@@ -43,6 +44,19 @@ class AgencySettingsForm(forms.ModelForm):
         value = self.cleaned_data["failed_login_limit"]
         if not 1 <= value <= 10:
             raise forms.ValidationError(_("Choose between 1 and 10 attempts."), code="limit")
+        return value
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a form posted by an older page or client: keep the current value.
+        self.fields["task_log_edit_days"].required = False
+
+    def clean_task_log_edit_days(self) -> int:
+        value = self.cleaned_data["task_log_edit_days"]
+        if value is None:
+            return self.instance.task_log_edit_days if self.instance.pk else 3
+        if not 0 <= value <= 31:
+            raise forms.ValidationError(_("Choose between 0 and 31 days."), code="task_log_days")
         return value
 
     def clean_idle_timeout_minutes(self) -> int:

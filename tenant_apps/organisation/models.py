@@ -52,6 +52,11 @@ class AgencyProfile(models.Model):
     require_totp_for_admins = models.BooleanField(
         _("organisation administrators must use two-factor authentication"), default=False
     )
+    task_log_edit_days = models.PositiveSmallIntegerField(
+        _("days a daily task log stays editable"),
+        default=3,
+        help_text=_("0: only today's log. 3: today and the three days before."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -28,6 +28,16 @@ AGENCY_MODELS = (
     ("attendance.Arrangement", {"exclude_fields": ["created_at"]}),
     ("attendance.OfficerPattern", {}),
     ("attendance.PatternRequest", {"exclude_fields": ["created_at"]}),
+    # Tugasan: the daily task log and its reviews; the task board (assignees as m2m changes).
+    ("tasks.TaskLogEntry", {"exclude_fields": ["created_at", "updated_at"]}),
+    ("tasks.TaskLogReview", {}),
+    ("tasks.Task", {"exclude_fields": ["created_at", "updated_at"], "m2m_fields": ["assignees"]}),
+    ("tasks.TaskComment", {"exclude_fields": ["created_at"]}),
+    ("tasks.TaskAttachment", {"exclude_fields": ["created_at"]}),
+    # Pergerakan: movements (a change after the movement started carries its reason) and the
+    # calendar feeds (made and revoked; never the token).
+    ("movements.Movement", {"exclude_fields": ["created_at", "updated_at"]}),
+    ("movements.CalendarFeed", {"exclude_fields": ["token_hash"]}),
 )
 
 # The platform's data (the public schema): applications, agencies, their domains.
