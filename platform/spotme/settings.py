@@ -460,7 +460,7 @@ MEDIA_ROOT = Path(env_str("SPOTME_MEDIA_ROOT", str(REPO_DIR / ".devdata" / "medi
 MEDIA_URL = "/media/"
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "default": {"BACKEND": "spotme.storage.AgencyFileStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not (DEBUG or TESTING)
