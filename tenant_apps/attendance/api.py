@@ -121,7 +121,6 @@ def clock(request):
         if data.get("client_time")
         else None
     )
-    existed = bool(key) and ClockEvent.objects.filter(officer=officer, idempotency_key=key).exists()
     try:
         event = services.clock(
             officer,
@@ -138,7 +137,8 @@ def clock(request):
             {"detail": " ".join(exc.messages), "code": getattr(exc, "code", None) or "invalid"},
             status=status.HTTP_400_BAD_REQUEST,
         )
-    return Response(ClockEventSerializer(event).data, status=status.HTTP_200_OK if existed else 201)
+    replayed = getattr(event, "replayed", False)
+    return Response(ClockEventSerializer(event).data, status=status.HTTP_200_OK if replayed else 201)
 
 
 @extend_schema(

@@ -56,17 +56,25 @@ def weekend(state: str, day: date, policy: Policy | None) -> frozenset[int]:
     return rules.weekend_for(state, day)
 
 
-def facts_for(officer, day: date, *, profile: AgencyProfile | None = None) -> rules.DayFacts:
+def facts_for(
+    officer,
+    day: date,
+    *,
+    profile: AgencyProfile | None = None,
+    policy: Policy | None = None,
+    pattern: rules.Pattern | None = None,
+) -> rules.DayFacts:
+    """The day's facts. A caller that already holds the day's policy and pattern passes them in."""
     profile = profile or AgencyProfile.current()
     state = profile.state
-    policy = policy_for(day)
+    policy = policy if policy is not None else policy_for(day)
     leave = Leave.objects.filter(officer=officer, start_date__lte=day, end_date__gte=day).first()
     arrangements = list(Arrangement.objects.filter(officer=officer, start_date__lte=day, end_date__gte=day))
     return build_facts(
         day,
         state,
         policy,
-        pattern_for(officer, day, policy),
+        pattern if pattern is not None else pattern_for(officer, day, policy),
         holiday_name(state, day),
         leave,
         arrangements,

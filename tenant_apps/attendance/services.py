@@ -87,6 +87,7 @@ def clock(
     if idempotency_key:
         existing = ClockEvent.objects.filter(officer=officer, idempotency_key=idempotency_key).first()
         if existing is not None:
+            existing.replayed = True  # a retry: the caller answers 200 with the first event
             return existing
     profile = profile or AgencyProfile.current()
     now = (now or timezone.now()).astimezone(agency_tz(profile))
@@ -101,6 +102,13 @@ def clock(
             policy = calendar.policy_for(now.date())
             pattern = calendar.pattern_for(officer, now.date(), policy)
             day = rules.attendance_date(now, pattern)
+            # The facts of the day are read once, here (a night shift's clock-out belongs to the
+            # previous day, whose facts recompute_day loads itself).
+            facts = (
+                calendar.facts_for(officer, day, profile=profile, policy=policy, pattern=pattern)
+                if day == now.date()
+                else None
+            )
             event = ClockEvent.objects.create(
                 officer=officer,
                 at=now,
@@ -119,21 +127,25 @@ def clock(
                 ip_address=ip,
                 idempotency_key=idempotency_key,
             )
-            recompute_day(officer, day, profile=profile)
-            if match.inside is False and not _excused(officer, event, profile):
+            recompute_day(officer, day, profile=profile, facts=facts)
+            if match.inside is False and not _excused(officer, event, profile, facts):
                 _tell_supervisor_outside(officer, event)
     except IntegrityError:
         # Two concurrent retries with the same key: the other one won.
         if idempotency_key:
-            return ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
+            event = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
+            event.replayed = True
+            return event
         raise
     return event
 
 
-def _excused(officer, event: ClockEvent, profile: AgencyProfile) -> bool:
+def _excused(officer, event: ClockEvent, profile: AgencyProfile, facts: rules.DayFacts | None) -> bool:
     """A movement covering the punch excuses the location: nothing to tell the supervisor."""
-    tz = agency_tz(profile)
-    windows = calendar.movement_windows(officer, event.attendance_date, tz)
+    if facts is not None:
+        windows = facts.excused_windows
+    else:
+        windows = calendar.movement_windows(officer, event.attendance_date, agency_tz(profile))
     return any(start <= event.at <= end for start, end in windows)
 
 
@@ -146,13 +158,14 @@ def _tell_supervisor_outside(officer, event: ClockEvent) -> None:
 
     if officer.supervisor_id is None:
         return
+    supervisor = type(officer).objects.select_related("user").get(pk=officer.supervisor_id)
     message = (
         gettext_lazy("%(name)s clocked in from outside the office area")
         if event.direction == "in"
         else gettext_lazy("%(name)s clocked out from outside the office area")
     )
     notify(
-        officer.supervisor.user,
+        supervisor.user,
         Kind.CLOCK_OUTSIDE,
         message,
         url=f"/attendance/month/?officer={officer.pk}",

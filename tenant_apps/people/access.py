@@ -32,13 +32,20 @@ class Access:
 
     def __init__(self, user):
         self.user = user
-        self.roles = Role.of(user)
+
+    @cached_property
+    def roles(self) -> set[str]:
+        return Role.of(self.user)
 
     @cached_property
     def officer(self) -> Officer | None:
         if not self.user.is_authenticated:
             return None
-        return Officer.objects.filter(user=self.user).first()
+        # One row, no join or sort (the model orders by name); the user is the request's own.
+        officer = Officer.objects.select_related("org_unit").filter(user=self.user).order_by().first()
+        if officer is not None:
+            officer.user = self.user
+        return officer
 
     @property
     def is_org_admin(self) -> bool:
