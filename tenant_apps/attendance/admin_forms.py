@@ -166,18 +166,7 @@ class PolicyForm(ServiceChecked, forms.ModelForm):
 
     class Meta:
         model = Policy
-        fields = [
-            "effective_from",
-            "default_pattern",
-            "weekend_days",
-            "ramadan_start",
-            "ramadan_end",
-            "issue_cutoff_day",
-            "colour_yellow_to_green",
-            "colour_green_to_red",
-            "colour_green_stays",
-            "colour_red_stays",
-        ]
+        fields = list(Policy.EDITABLE_FIELDS)
         widgets = {"effective_from": DateInput, "ramadan_start": DateInput, "ramadan_end": DateInput}
         labels = {
             "issue_cutoff_day": _("Cut-off day for deciding reasons"),

@@ -281,18 +281,7 @@ class PolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Policy
-        fields = [
-            "effective_from",
-            "default_pattern",
-            "weekend_days",
-            "ramadan_start",
-            "ramadan_end",
-            "issue_cutoff_day",
-            "colour_yellow_to_green",
-            "colour_green_to_red",
-            "colour_green_stays",
-            "colour_red_stays",
-        ]
+        fields = list(Policy.EDITABLE_FIELDS)
 
 
 @extend_schema(

@@ -62,6 +62,20 @@ class WorkingPattern(models.Model):
 class Policy(models.Model):
     """The agency's working-time policy, versioned by the date it takes effect."""
 
+    # What an org admin sets on a version (form and API alike).
+    EDITABLE_FIELDS = (
+        "effective_from",
+        "default_pattern",
+        "weekend_days",
+        "ramadan_start",
+        "ramadan_end",
+        "issue_cutoff_day",
+        "colour_yellow_to_green",
+        "colour_green_to_red",
+        "colour_green_stays",
+        "colour_red_stays",
+    )
+
     effective_from = models.DateField(_("effective from"), unique=True)
     default_pattern = models.ForeignKey(
         WorkingPattern, on_delete=models.PROTECT, verbose_name=_("default pattern")

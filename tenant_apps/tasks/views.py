@@ -428,15 +428,7 @@ def task_comment(request, pk: int):
     _officer(request)
     task = _visible_task(request, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_comment(access, task, form.cleaned_data["body"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Comment added."))
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    _apply(request, form, lambda d: services.add_comment(access, task, d["body"]), _("Comment added."))
     return redirect("tasks:detail", pk=task.pk)
 
 
@@ -447,16 +439,21 @@ def task_attach(request, pk: int):
     _officer(request)
     task = _visible_task(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_attachment(access, task, form.cleaned_data["file"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("File attached."))
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    _apply(request, form, lambda d: services.add_attachment(access, task, d["file"]), _("File attached."))
     return redirect("tasks:detail", pk=task.pk)
+
+
+def _apply(request, form, action, success: str) -> None:
+    """Run `action(cleaned_data)` for a valid form; report the outcome as a message either way."""
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
 
 
 @login_required
