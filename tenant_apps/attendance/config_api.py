@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from tenant_apps.organisation.models import OrgUnit
 from tenant_apps.people.access import get_access
-from tenant_apps.people.api import AgencyViewSet
+from tenant_apps.people.api import AgencyViewSet, SelfServiceViewSet
 from tenant_apps.people.models import Officer
 
 from . import config
@@ -530,27 +530,13 @@ Decision = inline_serializer(
     )
 )
 class PatternRequestViewSet(
-    AgencyViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
+    SelfServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
 ):
     """Working-pattern requests. An officer asks for a pattern for this month or a later one
     (`scope=mine`, the default, lists their own); their supervisor or an org admin decides
     (`scope=to_decide`, `POST …/{id}/decide/`). Approval sets the officer's pattern for the month."""
 
     serializer_class = PatternRequestSerializer
-
-    @staticmethod
-    def read(access) -> bool:
-        return True
-
-    @staticmethod
-    def write(access) -> bool:
-        return True  # each action checks who may do it
-
-    def _own_officer(self):
-        officer = self.access.officer
-        if officer is None:
-            raise PermissionDenied("no officer profile")
-        return officer
 
     def get_queryset(self):
         base = PatternRequest.objects.select_related("pattern", "officer").order_by("-created_at", "-pk")

@@ -19,7 +19,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from tenant_apps.people.api import AgencyViewSet
+from tenant_apps.people.api import SelfServiceViewSet
 
 from . import services
 from .models import Movement
@@ -113,7 +113,7 @@ class MovementCancellation(serializers.Serializer):
     partial_update=extend_schema(description="As update, with only the fields given."),
 )
 class MovementViewSet(
-    AgencyViewSet,
+    SelfServiceViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -124,20 +124,6 @@ class MovementViewSet(
 
     serializer_class = MovementSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    @staticmethod
-    def read(access) -> bool:
-        return True
-
-    @staticmethod
-    def write(access) -> bool:
-        return True  # each action checks who may do it
-
-    def _own_officer(self):
-        officer = self.access.officer
-        if officer is None:
-            raise PermissionDenied("no officer profile")
-        return officer
 
     def get_queryset(self):
         access = self.access

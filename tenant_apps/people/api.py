@@ -8,7 +8,7 @@ from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -48,6 +48,25 @@ class AgencyViewSet(viewsets.GenericViewSet):
     @property
     def access(self):
         return get_access(self.request)
+
+
+class SelfServiceViewSet(AgencyViewSet):
+    """Endpoints every signed-in officer uses for their own records; each action checks who may do
+    what (e.g. only a supervisor decides)."""
+
+    @staticmethod
+    def read(access) -> bool:
+        return True
+
+    @staticmethod
+    def write(access) -> bool:
+        return True
+
+    def _own_officer(self):
+        officer = self.access.officer
+        if officer is None:
+            raise PermissionDenied("no officer profile")
+        return officer
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
