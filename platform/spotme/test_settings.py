@@ -15,6 +15,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S3
 # Each pytest-xdist worker gets its own Redis database for the cache, so one worker clearing the
 # cache between tests (tests/fixtures/platform.py) never disturbs another's.
 if REDIS_URL:  # noqa: F405
-    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1").removeprefix("gw")
-    _db = 1 + (int(_worker) if _worker.isdigit() else 0) + (0 if _worker.isdigit() else 8)
+    # The broker uses REDIS_URL's own database; the caches take the next ones, so two runs side by
+    # side (e.g. REDIS_URL=.../0 and .../4) never share a database either.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    _base = int(REDIS_URL.rsplit("/", 1)[1] or 0)  # noqa: F405
+    _db = _base + 1 + (int(_worker) if _worker.isdigit() else 0)
     CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + f"/{_db}"  # noqa: F405
