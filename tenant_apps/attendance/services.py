@@ -192,16 +192,38 @@ def _locate(officer, position: Position, profile: AgencyProfile) -> _Located:
 
 def _punches(officer, day: date, tz: ZoneInfo) -> list[rules.Punch]:
     """The day's punches in the agency's time zone (the rules compare them with local times)."""
-    events = {e.pk: e for e in ClockEvent.objects.filter(officer=officer, attendance_date=day)}
-    punches = []
-    adjustments = list(ClockAdjustment.objects.filter(officer=officer, attendance_date=day))
+    return day_punches(
+        ClockEvent.objects.filter(officer=officer, attendance_date=day),
+        ClockAdjustment.objects.filter(officer=officer, attendance_date=day),
+        tz,
+    )
+
+
+DEVICE_SOURCES = frozenset({Source.BIOMETRIC})
+
+
+def day_punches(events, adjustments, tz: ZoneInfo) -> list[rules.Punch]:
+    """The punches that count for one officer-day, from its events and adjustments (pure: the
+    single-day and the bulk recompute share it). Device data takes priority over SPOT-Me's own
+    (Integrasi Peranti): once a day has a device punch, the app's punches of that day no longer
+    count, whether or not they have been marked `overridden_by_device` yet. Voided events never
+    count; added punches always do."""
+    events = list(events)
+    adjustments = list(adjustments)
     voided = {a.event_id for a in adjustments if a.kind == ClockAdjustment.Kind.VOID}
-    for pk, event in events.items():
-        if pk not in voided and not event.overridden_by_device:
-            punches.append(rules.Punch(event.at.astimezone(tz), event.direction, event.inside))
-    for a in adjustments:
-        if a.kind == ClockAdjustment.Kind.ADD:
-            punches.append(rules.Punch(a.at.astimezone(tz), a.direction, True))
+    device_day = any(e.source in DEVICE_SOURCES for e in events)
+    punches = [
+        rules.Punch(e.at.astimezone(tz), e.direction, e.inside)
+        for e in events
+        if e.pk not in voided
+        and not e.overridden_by_device
+        and (not device_day or e.source in DEVICE_SOURCES)
+    ]
+    punches += [
+        rules.Punch(a.at.astimezone(tz), a.direction, True)
+        for a in adjustments
+        if a.kind == ClockAdjustment.Kind.ADD
+    ]
     return punches
 
 
