@@ -7,3 +7,6 @@ class AttendanceConfig(AppConfig):
 
     name = "tenant_apps.attendance"
     label = "attendance"
+
+    def ready(self) -> None:
+        from . import agency_config  # noqa: F401  (connects the cache's invalidation signals)

@@ -31,7 +31,11 @@ def policy_for(day: date) -> Policy | None:
 
 
 def holiday_name(state: str, day: date) -> str | None:
-    override = HolidayOverride.objects.filter(date=day).first()
+    return holiday_from(state, day, HolidayOverride.objects.filter(date=day).first())
+
+
+def holiday_from(state: str, day: date, override: HolidayOverride | None) -> str | None:
+    """The day's public holiday: the agency's override if any, else the state's calendar."""
     if override is not None:
         return override.name if override.action == HolidayOverride.Action.ADD else None
     return state_holidays(state, day.year).get(day)
@@ -79,6 +83,30 @@ def facts_for(
         leave,
         arrangements,
         excused_windows=movement_windows(officer, day, ZoneInfo(profile.timezone)),
+    )
+
+
+def facts_from(snapshot, config) -> rules.DayFacts:
+    """The day's facts from a `snapshot.DaySnapshot` and the cached `agency_config.AgencyConfig`:
+    no query at all (the clock-in path)."""
+    day, profile = snapshot.day, config.profile
+    policy = config.policy_for(day)
+    if snapshot.own_pattern is not None:
+        pattern = snapshot.own_pattern.as_rule()
+    elif policy is not None:
+        pattern = policy.default_pattern.as_rule()
+    else:
+        pattern = rules.WBF
+    tz = ZoneInfo(profile.timezone)
+    return build_facts(
+        day,
+        profile.state,
+        policy,
+        pattern,
+        holiday_from(profile.state, day, config.overrides.get(day)),
+        snapshot.leave,
+        snapshot.arrangements,
+        excused_windows=sorted(m.window(tz) for m in snapshot.movements if m.excuses),
     )
 
 

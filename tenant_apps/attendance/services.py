@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tenant_apps.organisation.models import AgencyProfile, GeofenceMode
 
-from . import calendar, geo, rules
+from . import agency_config, calendar, geo, rules, snapshot
 from .models import (
     AttendanceDay,
     AttendanceIssue,
@@ -53,18 +53,12 @@ def agency_tz(profile: AgencyProfile) -> ZoneInfo:
     return ZoneInfo(profile.timezone)
 
 
-def sites_for(officer) -> list[OfficeSite]:
+def sites_for(officer, config: agency_config.AgencyConfig | None = None) -> list[OfficeSite]:
     """Active sites of the officer's unit and its parents, plus sites with no unit (everyone's)."""
-    from django.db.models import Q
-
     unit_ids = []
     if officer.org_unit_id:
         unit_ids = [int(x) for x in officer.org_unit.path.strip("/").split("/") if x]
-    return list(
-        OfficeSite.objects.filter(is_active=True)
-        .filter(Q(org_units__isnull=True) | Q(org_units__in=unit_ids))
-        .distinct()
-    )
+    return (config or agency_config.current()).sites_for_units(unit_ids)
 
 
 def clock(
@@ -84,14 +78,10 @@ def clock(
     for an offline queue). A retried request with the same idempotency key returns the first event."""
     if direction not in ("in", "out"):
         raise ClockError(_("Choose clock in or clock out."), code="direction")
-    if idempotency_key:
-        existing = ClockEvent.objects.filter(officer=officer, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            existing.replayed = True  # a retry: the caller answers 200 with the first event
-            return existing
-    profile = profile or AgencyProfile.current()
+    config = agency_config.current()
+    profile = profile or config.profile
     now = (now or timezone.now()).astimezone(agency_tz(profile))
-    match = _locate(officer, position, profile)
+    match = _locate(officer, position, profile, config)
     if profile.geofence_mode == GeofenceMode.BLOCK and not match.inside:
         raise ClockError(
             _("You are outside the office area; this agency does not allow clocking from there."),
@@ -99,16 +89,15 @@ def clock(
         )
     try:
         with transaction.atomic():
-            policy = calendar.policy_for(now.date())
-            pattern = calendar.pattern_for(officer, now.date(), policy)
-            day = rules.attendance_date(now, pattern)
-            # The facts of the day are read once, here (a night shift's clock-out belongs to the
-            # previous day, whose facts recompute_day loads itself).
-            facts = (
-                calendar.facts_for(officer, day, profile=profile, policy=policy, pattern=pattern)
-                if day == now.date()
-                else None
-            )
+            # One read for the whole day (snapshot.py); a night shift's clock-out belongs to the
+            # previous day, which is read then.
+            snap = snapshot.day_snapshot(officer.pk, now.date())
+            day = rules.attendance_date(now, calendar.facts_from(snap, config).pattern)
+            if day != now.date():
+                snap = snapshot.day_snapshot(officer.pk, day)
+            facts = calendar.facts_from(snap, config)
+            # A retried request (same idempotency key) fails the unique constraint here: answered
+            # below with the first event, without a read on every first attempt.
             event = ClockEvent.objects.create(
                 officer=officer,
                 at=now,
@@ -127,26 +116,26 @@ def clock(
                 ip_address=ip,
                 idempotency_key=idempotency_key,
             )
-            recompute_day(officer, day, profile=profile, facts=facts)
-            if match.inside is False and not _excused(officer, event, profile, facts):
+            snap.events.append(event)
+            recompute_day(officer, day, profile=profile, facts=facts, snap=snap)
+            if match.inside is False and not _excused(event, facts):
                 _tell_supervisor_outside(officer, event)
     except IntegrityError:
-        # Two concurrent retries with the same key: the other one won.
-        if idempotency_key:
-            event = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
-            event.replayed = True
-            return event
-        raise
+        first = (
+            ClockEvent.objects.filter(officer=officer, idempotency_key=idempotency_key).first()
+            if idempotency_key
+            else None
+        )
+        if first is None:
+            raise
+        first.replayed = True  # a retry: the caller answers 200 with the first event
+        return first
     return event
 
 
-def _excused(officer, event: ClockEvent, profile: AgencyProfile, facts: rules.DayFacts | None) -> bool:
+def _excused(event: ClockEvent, facts: rules.DayFacts) -> bool:
     """A movement covering the punch excuses the location: nothing to tell the supervisor."""
-    if facts is not None:
-        windows = facts.excused_windows
-    else:
-        windows = calendar.movement_windows(officer, event.attendance_date, agency_tz(profile))
-    return any(start <= event.at <= end for start, end in windows)
+    return any(start <= event.at <= end for start, end in facts.excused_windows)
 
 
 def _tell_supervisor_outside(officer, event: ClockEvent) -> None:
@@ -181,12 +170,13 @@ class _Located:
     distance_m: int | None
 
 
-def _locate(officer, position: Position, profile: AgencyProfile) -> _Located:
+def _locate(officer, position: Position, profile: AgencyProfile, config) -> _Located:
     if profile.geofence_mode == GeofenceMode.OFF:
         return _Located(None, True, None, None)
     if position.latitude is None or position.longitude is None:
         return _Located(None, False, None, None)
-    match = geo.match_site(position.latitude, position.longitude, position.accuracy_m, sites_for(officer))
+    sites = sites_for(officer, config)
+    match = geo.match_site(position.latitude, position.longitude, position.accuracy_m, sites)
     return _Located(match.site, match.inside, match.inside, match.distance_m)
 
 
@@ -234,15 +224,19 @@ def recompute_day(
     closed: bool | None = None,
     profile: AgencyProfile | None = None,
     facts: rules.DayFacts | None = None,
+    snap: snapshot.DaySnapshot | None = None,
 ) -> AttendanceDay:
     """Recompute one officer-day from its events and facts, and sync its issues. Cost is constant:
-    it reads only this day's rows."""
-    profile = profile or AgencyProfile.current()
-    facts = facts or calendar.facts_for(officer, day, profile=profile)
-    record = AttendanceDay.objects.filter(officer=officer, date=day).first()
+    one read of the day (snapshot.py), one write of the record, and the issues that change."""
+    config = agency_config.current()
+    profile = profile or config.profile
+    snap = snap or snapshot.day_snapshot(officer.pk, day)
+    facts = facts or calendar.facts_from(snap, config)
+    record = snap.record
     if closed is None:
         closed = record.closed if record else False
-    result = rules.evaluate(facts, _punches(officer, day, agency_tz(profile)), closed=closed)
+    punches = day_punches(snap.events, snap.adjustments, agency_tz(profile))
+    result = rules.evaluate(facts, punches, closed=closed)
     values = {
         "pattern_code": facts.pattern.code,
         "working_day": result.working_day,
@@ -257,24 +251,36 @@ def recompute_day(
         "closed": closed,
     }
     if record is None:
-        record = AttendanceDay.objects.create(officer=officer, date=day, **values)
+        # An upsert: two first punches of the same day racing each other both succeed.
+        (record,) = AttendanceDay.objects.bulk_create(
+            [AttendanceDay(officer=officer, date=day, **values)],
+            update_conflicts=True,
+            unique_fields=["officer", "date"],
+            update_fields=[*values, "updated_at"],
+        )
     else:
         for k, v in values.items():
             setattr(record, k, v)
         record.save()
-    sync_issues(officer, day, result, closed=closed)
+    sync_issues(officer, day, result, closed=closed, existing=snap.issues)
     return record
 
 
-def sync_issues(officer, day: date, result: rules.DayResult, *, closed: bool) -> None:
-    """Raise an issue for each non-compliance of the day; withdraw those that no longer apply."""
+def sync_issues(
+    officer, day: date, result: rules.DayResult, *, closed: bool, existing: list | None = None
+) -> None:
+    """Raise an issue for each non-compliance of the day; withdraw those that no longer apply.
+    `existing`: the day's issues when the caller has read them already."""
     wanted = {str(c) for c in result.non_compliances if closed or c in RAISED_WHILE_OPEN}
-    existing = {i.code: i for i in AttendanceIssue.objects.filter(officer=officer, date=day)}
-    for code in wanted:
-        issue = existing.get(code)
-        if issue is None:
-            AttendanceIssue.objects.create(officer=officer, date=day, code=code)
-        elif issue.status == IssueStatus.WITHDRAWN:
+    if existing is None:
+        existing = AttendanceIssue.objects.filter(officer=officer, date=day)
+    existing = {i.code: i for i in existing}
+    new = [AttendanceIssue(officer=officer, date=day, code=code) for code in sorted(wanted - existing.keys())]
+    if new:
+        AttendanceIssue.objects.bulk_create(new)
+    for code in wanted & existing.keys():
+        issue = existing[code]
+        if issue.status == IssueStatus.WITHDRAWN:
             issue.status = IssueStatus.ANSWERED if issue.reason else IssueStatus.OPEN
             issue.save(update_fields=["status"])
     for code, issue in existing.items():

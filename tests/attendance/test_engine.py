@@ -11,7 +11,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from tenant_apps.attendance import services
+from tenant_apps.attendance import agency_config, services
 from tenant_apps.attendance.models import (
     AttendanceDay,
     AttendanceIssue,
@@ -221,4 +221,6 @@ def test_clock_in_costs_the_same_queries_with_two_years_of_history(agency_schema
             services.clock(officer, "in", position=INSIDE, now=at(MON, "08:00"), idempotency_key=key)
         return len(ctx.captured_queries)
 
-    assert count(fresh, "k1") == count(veteran, "k2")
+    agency_config.current()  # the agency's configuration is cached after the first clock-in
+    # One read of the day, the event, the record, the issue, and the savepoint around them.
+    assert count(fresh, "k1") == count(veteran, "k2") <= 6
