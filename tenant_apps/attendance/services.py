@@ -3,18 +3,19 @@ recomputed day, the issues it raises or withdraws, and notifications after commi
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.organisation.models import AgencyProfile, GeofenceMode
 
-from . import agency_config, calendar, geo, rules, snapshot
+from . import agency_config, calendar, clock_write, geo, rules, snapshot
 from .models import (
     AttendanceDay,
     AttendanceIssue,
@@ -87,49 +88,45 @@ def clock(
             _("You are outside the office area; this agency does not allow clocking from there."),
             code="outside_blocked",
         )
-    try:
-        with transaction.atomic():
-            # One read for the whole day (snapshot.py); a night shift's clock-out belongs to the
-            # previous day, which is read then.
-            snap = snapshot.day_snapshot(officer.pk, now.date())
-            day = rules.attendance_date(now, calendar.facts_from(snap, config).pattern)
-            if day != now.date():
-                snap = snapshot.day_snapshot(officer.pk, day)
-            facts = calendar.facts_from(snap, config)
-            # A retried request (same idempotency key) fails the unique constraint here: answered
-            # below with the first event, without a read on every first attempt.
-            event = ClockEvent.objects.create(
-                officer=officer,
-                at=now,
-                direction=direction,
-                attendance_date=day,
-                source=source,
-                latitude=position.latitude,
-                longitude=position.longitude,
-                accuracy_m=int(position.accuracy_m) if position.accuracy_m is not None else None,
-                location_status=position.status,
-                site=match.site,
-                inside=match.inside_or_none,
-                distance_m=match.distance_m,
-                client_time=client_time,
-                user_agent=user_agent[:300],
-                ip_address=ip,
-                idempotency_key=idempotency_key,
-            )
-            snap.events.append(event)
-            recompute_day(officer, day, profile=profile, facts=facts, snap=snap)
-            if match.inside is False and not _excused(event, facts):
-                _tell_supervisor_outside(officer, event)
-    except IntegrityError:
-        first = (
-            ClockEvent.objects.filter(officer=officer, idempotency_key=idempotency_key).first()
-            if idempotency_key
-            else None
-        )
-        if first is None:
-            raise
-        first.replayed = True  # a retry: the caller answers 200 with the first event
-        return first
+    # One read for the whole day (snapshot.py); a night shift's clock-out belongs to the previous
+    # day, which is read then.
+    snap = snapshot.day_snapshot(officer.pk, now.date())
+    day = rules.attendance_date(now, calendar.facts_from(snap, config).pattern)
+    if day != now.date():
+        snap = snapshot.day_snapshot(officer.pk, day)
+    facts = calendar.facts_from(snap, config)
+    event = ClockEvent(
+        officer=officer,
+        at=now,
+        direction=direction,
+        attendance_date=day,
+        source=source,
+        latitude=position.latitude,
+        longitude=position.longitude,
+        accuracy_m=int(position.accuracy_m) if position.accuracy_m is not None else None,
+        location_status=position.status,
+        site=match.site,
+        inside=match.inside_or_none,
+        distance_m=match.distance_m,
+        client_time=client_time,
+        user_agent=user_agent[:300],
+        ip_address=ip,
+        idempotency_key=idempotency_key,
+    )
+    snap.events.append(event)
+    plan = plan_day(officer, snap, facts, agency_tz(profile))
+    tell_supervisor = match.inside is False and not _excused(event, facts)
+    # The event, the day's record and its new issues are ONE statement (clock_write.py), atomic on
+    # its own; a transaction is opened only when more follows (a withdrawn issue, a notification).
+    with transaction.atomic() if plan.changed_issues or tell_supervisor else nullcontext():
+        if not clock_write.insert(event, plan.record, plan.new_issues):
+            # A retried request (same idempotency key): answered with the first event.
+            first = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
+            first.replayed = True
+            return first
+        save_issues([], plan.changed_issues)
+        if tell_supervisor:
+            _tell_supervisor_outside(officer, event)
     return event
 
 
@@ -217,6 +214,47 @@ def day_punches(events, adjustments, tz: ZoneInfo) -> list[rules.Punch]:
     return punches
 
 
+@dataclass
+class DayPlan:
+    """What a recompute writes: the day's record (new, or the existing one with its new values),
+    the issues to raise and the existing issues whose status changes."""
+
+    record: AttendanceDay
+    new_issues: list[AttendanceIssue]
+    changed_issues: list[AttendanceIssue]
+    result: rules.DayResult
+
+
+def plan_day(
+    officer, snap: snapshot.DaySnapshot, facts: rules.DayFacts, tz: ZoneInfo, closed=None
+) -> DayPlan:
+    """The recompute of one officer-day, without writing anything (pure apart from the objects it
+    fills in): both the single-day write below and the clock-in's one-statement write use it."""
+    record = snap.record
+    if closed is None:
+        closed = record.closed if record else False
+    result = rules.evaluate(facts, day_punches(snap.events, snap.adjustments, tz), closed=closed)
+    values = {
+        "pattern_code": facts.pattern.code,
+        "working_day": result.working_day,
+        "first_in": result.first_in,
+        "last_out": result.last_out,
+        "expected_out": result.expected_out,
+        "worked_minutes": result.worked_minutes,
+        "late_minutes": result.late_minutes,
+        "early_minutes": result.early_minutes,
+        "codes": [str(c) for c in result.codes],
+        "primary": str(result.primary),
+        "closed": closed,
+    }
+    if record is None:
+        record = AttendanceDay(officer=officer, date=snap.day)
+    for k, v in values.items():
+        setattr(record, k, v)
+    new, changed = issue_changes(officer, snap.day, result, closed=closed, existing=snap.issues)
+    return DayPlan(record, new, changed, result)
+
+
 def recompute_day(
     officer,
     day: date,
@@ -232,61 +270,58 @@ def recompute_day(
     profile = profile or config.profile
     snap = snap or snapshot.day_snapshot(officer.pk, day)
     facts = facts or calendar.facts_from(snap, config)
-    record = snap.record
-    if closed is None:
-        closed = record.closed if record else False
-    punches = day_punches(snap.events, snap.adjustments, agency_tz(profile))
-    result = rules.evaluate(facts, punches, closed=closed)
-    values = {
-        "pattern_code": facts.pattern.code,
-        "working_day": result.working_day,
-        "first_in": result.first_in,
-        "last_out": result.last_out,
-        "expected_out": result.expected_out,
-        "worked_minutes": result.worked_minutes,
-        "late_minutes": result.late_minutes,
-        "early_minutes": result.early_minutes,
-        "codes": [str(c) for c in result.codes],
-        "primary": str(result.primary),
-        "closed": closed,
-    }
-    if record is None:
+    plan = plan_day(officer, snap, facts, agency_tz(profile), closed)
+    record = plan.record
+    if record.pk is None:
         # An upsert: two first punches of the same day racing each other both succeed.
         (record,) = AttendanceDay.objects.bulk_create(
-            [AttendanceDay(officer=officer, date=day, **values)],
+            [record],
             update_conflicts=True,
             unique_fields=["officer", "date"],
-            update_fields=[*values, "updated_at"],
+            update_fields=[*DAY_VALUES, "updated_at"],
         )
     else:
-        for k, v in values.items():
-            setattr(record, k, v)
         record.save()
-    sync_issues(officer, day, result, closed=closed, existing=snap.issues)
+    save_issues(plan.new_issues, plan.changed_issues)
     return record
 
 
-def sync_issues(
-    officer, day: date, result: rules.DayResult, *, closed: bool, existing: list | None = None
-) -> None:
-    """Raise an issue for each non-compliance of the day; withdraw those that no longer apply.
-    `existing`: the day's issues when the caller has read them already."""
+DAY_VALUES = (
+    "pattern_code", "working_day", "first_in", "last_out", "expected_out", "worked_minutes",
+    "late_minutes", "early_minutes", "codes", "primary", "closed",
+)  # fmt: skip
+
+
+def issue_changes(
+    officer, day: date, result: rules.DayResult, *, closed: bool, existing
+) -> tuple[list[AttendanceIssue], list[AttendanceIssue]]:
+    """(issues to raise, existing issues whose status changes): an issue for each non-compliance
+    of the day; those that no longer apply are withdrawn, and come back if they apply again."""
     wanted = {str(c) for c in result.non_compliances if closed or c in RAISED_WHILE_OPEN}
-    if existing is None:
-        existing = AttendanceIssue.objects.filter(officer=officer, date=day)
     existing = {i.code: i for i in existing}
     new = [AttendanceIssue(officer=officer, date=day, code=code) for code in sorted(wanted - existing.keys())]
+    changed = []
+    for code, issue in existing.items():
+        if code in wanted and issue.status == IssueStatus.WITHDRAWN:
+            issue.status = IssueStatus.ANSWERED if issue.reason else IssueStatus.OPEN
+            changed.append(issue)
+        elif code not in wanted and issue.status in (IssueStatus.OPEN, IssueStatus.ANSWERED):
+            issue.status = IssueStatus.WITHDRAWN
+            changed.append(issue)
+    return new, changed
+
+
+def save_issues(new: list[AttendanceIssue], changed: list[AttendanceIssue]) -> None:
     if new:
         AttendanceIssue.objects.bulk_create(new)
-    for code in wanted & existing.keys():
-        issue = existing[code]
-        if issue.status == IssueStatus.WITHDRAWN:
-            issue.status = IssueStatus.ANSWERED if issue.reason else IssueStatus.OPEN
-            issue.save(update_fields=["status"])
-    for code, issue in existing.items():
-        if code not in wanted and issue.status in (IssueStatus.OPEN, IssueStatus.ANSWERED):
-            issue.status = IssueStatus.WITHDRAWN
-            issue.save(update_fields=["status"])
+    for issue in changed:
+        issue.save(update_fields=["status"])
+
+
+def sync_issues(officer, day: date, result: rules.DayResult, *, closed: bool) -> None:
+    """Raise an issue for each non-compliance of the day; withdraw those that no longer apply."""
+    existing = AttendanceIssue.objects.filter(officer=officer, date=day)
+    save_issues(*issue_changes(officer, day, result, closed=closed, existing=existing))
 
 
 def close_day(day: date) -> int:
