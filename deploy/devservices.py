@@ -216,6 +216,16 @@ def ensure_chromium() -> str:
     return path
 
 
+# --- Pango (WeasyPrint's text layout, for the report PDFs) ------------------------------------
+
+
+def ensure_pango() -> None:
+    import ctypes.util
+
+    if not ctypes.util.find_library("pango-1.0") or not ctypes.util.find_library("pangoft2-1.0"):
+        apt_install("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("what", choices=["env", "stop"])

@@ -31,6 +31,7 @@ def serve() -> None:
     env = dict(os.environ)
     env.setdefault("DEBUG", "1")
     env["DATABASE_URL"] = devservices.ensure_postgres()
+    devservices.ensure_pango()
     env.setdefault("SPOTME_PUBLIC_PORT", port)
     manage("migrate_agencies", "--verbosity=0", env=env)
     manage("seed_demo", "--banner", env=env)
@@ -64,6 +65,7 @@ def test(args: list[str]) -> int:
     env["DATABASE_URL"] = devservices.ensure_postgres()
     env["REDIS_URL"] = devservices.ensure_redis()
     env["SPOTME_CHROMIUM"] = devservices.ensure_chromium()
+    devservices.ensure_pango()
     env["SPOTME_TESTING"] = "1"
     env.pop("DEBUG", None)
     if not any(a == "-n" or a.startswith("-n") or a.startswith("--numprocesses") for a in args):
