@@ -13,12 +13,14 @@ data-modifying CTEs, atomic on its own:
 
 A replayed idempotency key inserts nothing at all (the record and issues depend on the event row).
 Values go through each field's own `pre_save` and `get_db_prep_save`, as the ORM's INSERT does, with
-explicit casts to the column types. Nothing listens to these models' save signals (no audit
-registration); `tests/attendance/test_clock_write.py` checks the rows against the ORM's."""
+explicit casts to the column types, and the ORM's pre_save / post_save signals are sent for each
+row as `Model.save()` would (the metrics count clock events from post_save);
+`tests/attendance/test_clock_write.py` checks the rows against the ORM's."""
 
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models.signals import post_save, pre_save
 
 from .models import AttendanceDay, AttendanceIssue, ClockEvent
 
@@ -41,6 +43,9 @@ def _values(obj, fields, *, add: bool) -> tuple[list[str], list]:
 def insert(event: ClockEvent, record: AttendanceDay, new_issues: list[AttendanceIssue]) -> bool:
     """Write the three in one statement. False when the event's idempotency key was used already
     (nothing written); otherwise the objects get their primary keys."""
+    rows = [(event, True), (record, record.pk is None), *((issue, True) for issue in new_issues)]
+    for obj, _created in rows:
+        pre_save.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None)
     params: list = []
     ctes = []
 
@@ -106,6 +111,14 @@ def insert(event: ClockEvent, record: AttendanceDay, new_issues: list[Attendance
     event.pk, record.pk = event_id, record_id
     for issue, pk in zip(new_issues, issue_ids, strict=True):
         issue.pk = pk
-    for obj in (event, record, *new_issues):
+    for obj, created in rows:
         obj._state.adding = False
+        post_save.send(
+            sender=type(obj),
+            instance=obj,
+            created=created,
+            raw=False,
+            using=connection.alias,
+            update_fields=None,
+        )
     return True

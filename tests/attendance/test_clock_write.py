@@ -87,3 +87,27 @@ def test_outside_punch_writes_and_notifies_together(cast, office):
         services.clock(o, "in", position=OUTSIDE, now=at(MON, "08:00"))
         assert AttendanceDay.objects.get(officer=o, date=MON).codes == ["hadir", "luar_kawasan"]
         assert Notification.objects.filter(recipient=cast.supervisor_1.user).count() == 1
+
+
+def test_the_save_signals_are_sent_as_the_orm_would(cast, office):
+    from django.db.models.signals import post_save
+
+    seen = []
+
+    def record(sender, instance, created, **kwargs):
+        seen.append((sender.__name__, created, instance.pk is not None))
+
+    post_save.connect(record, dispatch_uid="test-clock-write")
+    try:
+        with schema_context(cast.agency.schema_name):
+            services.clock(cast.officer_1, "in", position=INSIDE, now=at(MON, "09:20"))
+            services.clock(cast.officer_1, "out", position=INSIDE, now=at(MON, "18:00"))
+    finally:
+        post_save.disconnect(dispatch_uid="test-clock-write")
+    assert seen == [
+        ("ClockEvent", True, True),
+        ("AttendanceDay", True, True),
+        ("AttendanceIssue", True, True),
+        ("ClockEvent", True, True),
+        ("AttendanceDay", False, True),
+    ]
