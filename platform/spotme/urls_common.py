@@ -5,6 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from spotme.accounts import views as account_views
 
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema of the host's own URLs: django-tenants routes the apex and the agencies'
+    subdomains to different URLconfs (request.urlconf), which drf-spectacular would not see."""
+
+    def get(self, request, *args, **kwargs):
+        self.urlconf = getattr(request, "urlconf", None)
+        return super().get(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
@@ -25,7 +35,7 @@ urlpatterns = [
     path("account/two-factor/", account_views.two_factor_settings, name="two_factor"),
     path("account/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script (Content-Security-Policy).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
