@@ -124,3 +124,49 @@ def _seed_team(subdomain: str, prefix: str) -> None:
             user.must_change_password = False
             user.save(update_fields=["password", "must_change_password"])
         people.append(officer)
+    _seed_history(people)
+
+
+def _seed_history(people) -> None:
+    """Six weeks of clock-ins for the team (a few late, early or absent days), recomputed and
+    closed in bulk, and the colour cards: the dashboards and reports have a past to show.
+    Deterministic, and only once (skipped when the team has clocked already)."""
+    import zlib
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from tenant_apps.attendance import batch, rules, services
+    from tenant_apps.attendance.models import ClockEvent, OfficeSite, Source
+    from tenant_apps.organisation.models import AgencyProfile
+
+    if ClockEvent.objects.filter(officer__in=people).exists():
+        return
+    profile = AgencyProfile.current()
+    tz = ZoneInfo(profile.timezone)
+    site = OfficeSite.objects.first()
+    today = timezone.localdate()
+    days = [today - timedelta(days=n) for n in range(42, 0, -1)]
+    events, keys = [], []
+    for officer in people:
+        for day in days:
+            keys.append((officer.pk, day))
+            roll = zlib.crc32(f"{officer.pk}:{day}".encode()) % 100
+            if day.weekday() in rules.weekend_for(profile.state, day) or roll < 4:  # rest days, absences
+                continue
+            late = roll >= 88
+            # 07:30–08:04 on most days; 09:10–09:49 on late ones (WBF's latest start is 09:00).
+            minutes = 100 + roll % 40 if late else roll % 70 // 2
+            first_in = datetime.combine(day, time(7, 30), tzinfo=tz) + timedelta(minutes=minutes)
+            hours = 9 if roll % 10 else 8  # one day in ten leaves an hour early
+            for at, direction in ((first_in, "in"), (first_in + timedelta(hours=hours, minutes=5), "out")):
+                events.append(ClockEvent(
+                    officer=officer, at=at, direction=direction, attendance_date=day, source=Source.WEB,
+                    latitude=site.latitude, longitude=site.longitude, accuracy_m=15, site=site, inside=True,
+                ))
+    ClockEvent.objects.bulk_create(events)
+    batch.recompute_many(keys, close_before=today)
+    month = today.replace(day=1)
+    for first in ((month - timedelta(days=1)).replace(day=1), month):  # a card follows the previous one
+        services.compute_colour_cards(first, today=today)
