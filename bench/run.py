@@ -27,6 +27,19 @@ each against the plain django-tenants path, measured in the same run on the same
              session, N concurrent connections from bench/loadgen.py: throughput, p50/p95/p99
    ceiling   the same requests to a bare Django view doing one INSERT, same gunicorn, settings and
              middleware, measured in the same run (ABBA order)     target: ours >= 50% of the ceiling
+5. Reports at 10,000 officers (bench/reports.py, seeding in bench/seed_month.py)
+   ours      one agency, 10,000 officers x 1 month of daily records (COPY), as an executive through
+             Django's test client: the agency's monthly report as streamed CSV (time to the last byte)
+             target: < 3 s; as XLSX (openpyxl write-only)                      target: < 15 s
+6. Dashboards at 10,000 officers (bench/dashboards.py, seeding in bench/seed_month.py)
+   ours      the same kind of agency plus a clock-in event per attended day: the supervisor dashboard
+             of a supervisor with 50 supervisees, the executive dashboard (whole agency, one month;
+             by week for one division) and the org admin's monitoring, server time through Django's
+             test client, with the SQL statements of each (constant in the number of officers)
+7. Device data in (bench/device_ingest.py): 100,000 biometric punches (ZKTeco ATTLOG) of 10,000
+   officers over 5 days imported through tenant_apps.devices.services.import_file — parse, map,
+   insert, override, recompute every affected day and its issues — target: < 60 s; then the same
+   file again (all duplicates, nothing written)
 
 Everything runs against its own database (default `spotme_bench`, dropped and recreated at the start,
 dropped at the end unless --keep) on the server of DATABASE_URL; the development database is never
@@ -38,6 +51,9 @@ bench/results/latest.json.
     make bench ARGS="--agencies 50 --keep"
     make bench ARGS="--only import"   # one measurement (no 200 agencies): bench/results/latest-import.json
     make bench ARGS="--only clockin"  # the load benchmark alone: bench/results/latest-clockin.json
+    make bench ARGS="--only reports"  # reports at 10,000 officers: bench/results/latest-reports.json
+    make bench ARGS="--only dashboards"  # dashboards at 10,000 officers: latest-dashboards.json
+    make bench ARGS="--only devices"  # 100,000 device punches: bench/results/latest-devices.json
 """
 
 from __future__ import annotations
@@ -59,7 +75,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import clockin  # bench/clockin.py (bench/ is on sys.path: this file runs as a script from it)
+import dashboards as dashboards_bench  # bench/dashboards.py
 import psycopg
+import reports as reports_bench  # bench/reports.py
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +86,7 @@ RESULTS = ROOT / "bench" / "results" / "latest.json"
 TARGET_MIGRATE_S = 30.0
 TARGET_PROVISION_S = 2.0
 TARGET_IMPORT_S = 30.0
+TARGET_DEVICES_S = 60.0
 STARTED = time.perf_counter()
 
 
@@ -384,6 +403,69 @@ def measure_clockin(env: dict, args: argparse.Namespace) -> dict:
     return clockin.measure(env, args, env["DATABASE_URL"], logger=log)
 
 
+# --- measurement 5: reports at 10,000 officers -------------------------------------------------
+
+
+def measure_reports(env: dict, args: argparse.Namespace) -> dict:
+    log(f"measurement 5: the agency's monthly report, {args.reports_officers} officers x 1 month")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [PY, "bench/reports.py", f"--officers={args.reports_officers}", f"--runs={args.reports_runs}"]
+        _, output = run_timed([*cmd, "--out", out.name], env)
+        result = json.loads(Path(out.name).read_text())
+    for line in output.splitlines():
+        if line.startswith(("seeded", "run ")):
+            log("  " + line)
+    return result
+
+
+# --- measurement 7: device data in -------------------------------------------------------------
+
+
+def measure_devices(env: dict, args: argparse.Namespace) -> dict:
+    officers, days = args.devices_officers, args.devices_days
+    log(f"measurement 7: device data in, {officers} officers x {days} days x 2 punches")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [PY, "bench/device_ingest.py", f"--officers={officers}", f"--days={days}"]
+        run_timed([*cmd, "--out", out.name], env)
+        result = json.loads(Path(out.name).read_text())
+    log(
+        f"  import_file(): {result['punches']} punches in {result['import_s']:.1f}s "
+        f"({result['days_recomputed']} days recomputed); re-import {result['reimport_s']:.1f}s"
+    )
+    return result
+
+
+def devices_rows(d: dict) -> list[tuple[str, str, str]]:
+    return [
+        (
+            f"device data: {d['punches']:,} punches of {d['officers']:,} officers, ingest + recompute",
+            f"{d['import_s']:.1f} s",
+            f"target < {TARGET_DEVICES_S:.0f} s",
+        ),
+        ("device data: the same file again (all duplicates)", f"{d['reimport_s']:.1f} s", ""),
+    ]
+
+
+# --- measurement 6: dashboards at 10,000 officers ----------------------------------------------
+
+
+def measure_dashboards(env: dict, args: argparse.Namespace) -> dict:
+    log(f"measurement 6: dashboards, {args.dashboards_officers} officers x 1 month")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        cmd = [
+            PY,
+            "bench/dashboards.py",
+            f"--officers={args.dashboards_officers}",
+            f"--runs={args.dashboards_runs}",
+        ]
+        _, output = run_timed([*cmd, "--out", out.name], env)
+        result = json.loads(Path(out.name).read_text())
+    for line in output.splitlines():
+        if line.startswith(("seeded", "run ")):
+            log("  " + line)
+    return result
+
+
 # --- report -----------------------------------------------------------------------------------
 
 
@@ -488,6 +570,12 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
         rows += import_rows(r["import"])
     if "clockin" in r:
         rows += clockin.table_rows(r["clockin"])
+    if "reports" in r:
+        rows += reports_bench.table_rows(r["reports"])
+    if "dashboards" in r:
+        rows += dashboards_bench.table_rows(r["dashboards"])
+    if "devices" in r:
+        rows += devices_rows(r["devices"])
     return rows
 
 
@@ -541,11 +629,19 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["migrate", "provision", "import", "clockin"],
+        choices=["migrate", "provision", "import", "clockin", "reports", "dashboards", "devices"],
         help="run one measurement (default: all)",
     )
     parser.add_argument("--import-rows", type=int, default=5000, help="officers per import file (5000)")
     parser.add_argument("--import-runs", type=int, default=3, help="in-process imports (default: 3)")
+    parser.add_argument("--devices-officers", type=int, default=10_000, help="device ingest officers (10000)")
+    parser.add_argument("--devices-days", type=int, default=5, help="working days of punches (5)")
+    parser.add_argument("--reports-officers", type=int, default=10_000, help="officers of the report agency")
+    parser.add_argument("--reports-runs", type=int, default=3, help="runs of each report download (3)")
+    parser.add_argument(
+        "--dashboards-officers", type=int, default=10_000, help="officers of the dashboard agency"
+    )
+    parser.add_argument("--dashboards-runs", type=int, default=5, help="runs of each dashboard request (5)")
     load = parser.add_argument_group("clock-in load (measurement 4)")
     load.add_argument("--clockin-officers", type=int, default=10_000, help="officers of the agency (10000)")
     load.add_argument("--clockin-concurrency", type=int, default=32, help="concurrent connections (32)")
@@ -568,7 +664,8 @@ def parse_args() -> argparse.Namespace:
 def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
     info = machine(url)
     setup = {"initial_migrate_s": initial_migrate(env)}
-    wanted = {args.only} if args.only else {"migrate", "provision", "import", "clockin"}
+    everything = {"migrate", "provision", "import", "clockin", "reports", "dashboards", "devices"}
+    wanted = {args.only} if args.only else everything
     if wanted & {"migrate", "provision"}:
         setup["populate_s"] = populate(env, args.agencies, args.jobs)
     results = {
@@ -585,6 +682,7 @@ def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
             "migrate_s": TARGET_MIGRATE_S,
             "provision_s": TARGET_PROVISION_S,
             "import_s": TARGET_IMPORT_S,
+            "devices_s": TARGET_DEVICES_S,
             "clockin_ratio": clockin.TARGET_RATIO,
         },
     }
@@ -593,6 +691,9 @@ def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
         "provision": measure_provision,
         "import": measure_import,
         "clockin": measure_clockin,
+        "reports": measure_reports,
+        "dashboards": measure_dashboards,
+        "devices": measure_devices,
     }
     for name, measure in measurements.items():
         if name in wanted:

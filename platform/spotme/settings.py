@@ -189,6 +189,10 @@ TENANT_APPS = [
     "tenant_apps.notifications",
     "tenant_apps.tasks",
     "tenant_apps.movements",
+    "tenant_apps.insights",
+    "tenant_apps.reports",  # Laporan
+    "tenant_apps.opendata",
+    "tenant_apps.devices",  # Integrasi Peranti: biometric device data in
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -304,6 +308,15 @@ CELERY_BEAT_SCHEDULE = {
                         "schedule": crontab(hour=6, minute=0)},
     # Colour cards from the 1st, final once the cut-off day has passed.
     "colour-cards": {"task": "attendance.colour_cards_everywhere", "schedule": crontab(hour=1, minute=15)},
+    # Last month's attendance reports emailed to executives and supervisors (tenant_apps/reports/tasks.py).
+    "monthly-reports": {"task": "reports.monthly_everywhere",
+                        "schedule": crontab(day_of_month=1, hour=8, minute=0)},
+    # Platform statistics for the operators' console (counts per agency into a public table).
+    "platform-stats": {"task": "operators.collect_stats_everywhere", "schedule": 900.0},
+    # Webhook deliveries due for a retry that no countdown task carries (long waits, lost tasks).
+    "webhook-retries": {"task": "opendata.retry_due_everywhere", "schedule": 300.0},
+    # Integrasi Peranti: every few minutes, one pull task per agency whose next pull time has come.
+    "device-pulls": {"task": "devices.pulls_due_everywhere", "schedule": 120.0},
 }
 if os.environ.get("SPOTME_BEAT_CLOSE_DAY_SECONDS"):
     # Tests and staging: run the nightly close every N seconds instead (it is idempotent).
@@ -512,6 +525,7 @@ SPECTACULAR_SETTINGS = {
         "MovementKindEnum": "tenant_apps.movements.models.Movement.Kind",
         "MovementStatusEnum": "tenant_apps.movements.models.Movement.Status",
         "MovementApprovalEnum": "tenant_apps.movements.models.Movement.Approval",
+        "WebhookDeliveryStatusEnum": "tenant_apps.opendata.models.DeliveryStatus",
     },
 }
 
@@ -544,6 +558,22 @@ LOGGING = {
 # listener that only the cluster reaches) or carrying "Authorization: Bearer <SPOTME_METRICS_TOKEN>".
 SPOTME_METRICS_PORT = env_int("SPOTME_METRICS_PORT", 0)
 SPOTME_METRICS_TOKEN = env_str("SPOTME_METRICS_TOKEN", "") or ""
+
+# --- open data out (tenant_apps.opendata, docs/integrations.md) ---------------------------------
+# Key(s) for secrets stored encrypted (spotme/crypto.py): comma-separated Fernet keys, first encrypts.
+SPOTME_FIELD_KEY = env_str("SPOTME_FIELD_KEY", "") or ""
+# Device APIs (Integrasi Peranti) on private or loopback addresses: refused unless allowed (an agency
+# reached over a private government network; development and tests).
+SPOTME_DEVICE_ALLOW_PRIVATE = env_bool("SPOTME_DEVICE_ALLOW_PRIVATE", default=DEBUG or TESTING)
+# Requests per API token (DRF rate syntax: N/second|minute|hour|day).
+SPOTME_OPENDATA_RATE = os.environ.get("SPOTME_OPENDATA_RATE", "120/minute")
+SPOTME_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("SPOTME_WEBHOOK_TIMEOUT_SECONDS", "10"))
+SPOTME_WEBHOOK_MAX_ATTEMPTS = env_int("SPOTME_WEBHOOK_MAX_ATTEMPTS", 8)
+SPOTME_WEBHOOK_RETRY_BASE_SECONDS = env_int("SPOTME_WEBHOOK_RETRY_BASE_SECONDS", 30)
+# Webhook URLs may point at loopback/private addresses (a receiver on 1GovNet, development); off in
+# production so an agency cannot make the platform call into its own network.
+SPOTME_WEBHOOK_ALLOW_PRIVATE = env_bool("SPOTME_WEBHOOK_ALLOW_PRIVATE", DEBUG or TESTING)
+SPOTME_WEBHOOK_ALLOW_HTTP = env_bool("SPOTME_WEBHOOK_ALLOW_HTTP", DEBUG or TESTING)
 
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from shared_apps.onboarding import views as onboarding_views
 from shared_apps.onboarding.api import ApplicationViewSet
+from shared_apps.operators import api as operators_api
 from shared_apps.operators.api import AgencyViewSet
 from spotme.web.views import healthz
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("shared_apps.onboarding.urls")),
     path("console/", include("shared_apps.operators.urls")),
     path("audit/", include("spotme.audit.urls")),
+    path("api/v1/platform-stats/", operators_api.platform_stats, name="api-platform-stats"),
     path("api/v1/", include(router.urls)),
     path("healthz", healthz, name="healthz"),
     *common,

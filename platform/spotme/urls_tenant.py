@@ -6,11 +6,14 @@ from rest_framework.routers import DefaultRouter
 from spotme.web.views import healthz
 from tenant_apps.attendance import api as attendance_api
 from tenant_apps.attendance import config_api as attendance_config_api
-from tenant_apps.attendance import views as attendance_views
+from tenant_apps.devices import api as devices_api
+from tenant_apps.insights import views as insights_views
 from tenant_apps.movements import api as movements_api
 from tenant_apps.notifications import api as notifications_api
+from tenant_apps.opendata import api as opendata_api
 from tenant_apps.organisation import api as organisation_api
 from tenant_apps.people import api as people_api
+from tenant_apps.reports import api as reports_api
 from tenant_apps.tasks import api as tasks_api
 
 from .urls_common import urlpatterns as common
@@ -51,13 +54,27 @@ router.register("movements", movements_api.MovementViewSet, basename="movement")
 router.register("task-log/entries", tasks_api.LogEntryViewSet, basename="task-log-entry")
 router.register("task-log/reviews", tasks_api.ReviewViewSet, basename="task-log-review")
 router.register("tasks", tasks_api.TaskViewSet, basename="task")
+# Integrasi Peranti (device data in).
+router.register("devices/batches", devices_api.DeviceBatchViewSet, basename="device-batch")
+router.register("devices", devices_api.DeviceIntegrationViewSet, basename="devices")
+# Data Terbuka: the org admin's API tokens, webhooks and delivery log (open data itself: opendata.urls).
+router.register("api-tokens", opendata_api.ApiTokenViewSet, basename="api-token")
+router.register("webhooks", opendata_api.WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", opendata_api.WebhookDeliveryViewSet, basename="webhook-delivery")
 
 urlpatterns = [
-    path("", attendance_views.home, name="home"),
+    path("", insights_views.home, name="home"),
+    path("", include("tenant_apps.insights.urls")),
+    path("", include("tenant_apps.reports.urls")),
+    path("api/v1/reports/", reports_api.kinds, name="api-reports"),
+    path("api/v1/reports/<slug:kind>/", reports_api.report, name="api-report"),
+    path("api/v1/reports/<slug:kind>/download/<slug:fmt>/", reports_api.download, name="api-report-download"),
     path("", include("tenant_apps.attendance.urls")),
     path("", include("tenant_apps.notifications.urls")),
     path("", include("tenant_apps.tasks.urls")),
     path("", include("tenant_apps.movements.urls")),
+    path("", include("tenant_apps.devices.urls")),
+    path("", include("tenant_apps.opendata.urls")),
     path("api/v1/notifications/", notifications_api.notifications, name="api-notifications"),
     path("api/v1/notifications/read/", notifications_api.mark_read, name="api-notifications-read"),
     path("", include("tenant_apps.organisation.urls")),

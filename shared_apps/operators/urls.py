@@ -11,4 +11,5 @@ urlpatterns = [
     path("applications/<int:pk>/retry/", views.retry, name="retry"),
     path("agencies/", views.agencies, name="agencies"),
     path("agencies/<int:pk>/status/", views.agency_status, name="agency_status"),
+    path("stats/", views.platform_stats, name="stats"),
 ]

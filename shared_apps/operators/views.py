@@ -140,3 +140,27 @@ def agency_status(request, pk: int):
                 % {"agency": agency.name, "status": AgencyStatus(target).label.lower()},
             )
     return redirect("operators:agencies")
+
+
+@operator_required
+def platform_stats(request):
+    """Platform statistics (agencies, active users, clock-ins, provisioning history): counts only,
+    from the public table the periodic task fills; no officer's personal data."""
+    from django.utils import timezone
+
+    from .stats import platform_overview
+
+    overview = platform_overview(timezone.localdate())
+    chart = {
+        "type": "bar",
+        "labels": [d["date"] for d in overview["per_day"]],
+        "datasets": [
+            {"label": _("Clock-ins"), "data": [d["clock_ins"] for d in overview["per_day"]]},
+            {
+                "label": _("Active users"),
+                "data": [d["active_users"] for d in overview["per_day"]],
+                "kind": "line",
+            },
+        ],
+    }
+    return render(request, "operators/stats.html", {"overview": overview, "chart": chart})

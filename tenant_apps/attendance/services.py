@@ -295,11 +295,17 @@ DAY_VALUES = (
 def issue_changes(
     officer, day: date, result: rules.DayResult, *, closed: bool, existing
 ) -> tuple[list[AttendanceIssue], list[AttendanceIssue]]:
-    """(issues to raise, existing issues whose status changes): an issue for each non-compliance
-    of the day; those that no longer apply are withdrawn, and come back if they apply again."""
+    """(issues to raise, existing issues whose status changes) for one officer-day."""
+    codes, changed = issue_plan(result, closed=closed, existing={i.code: i for i in existing})
+    return [AttendanceIssue(officer=officer, date=day, code=code) for code in codes], changed
+
+
+def issue_plan(result: rules.DayResult, *, closed: bool, existing: dict) -> tuple[list[str], list]:
+    """(codes to raise, existing issues whose status it changes — changed in place): an issue for
+    each non-compliance of the day (those of an open day only if raised while open); those that no
+    longer apply are withdrawn, and come back if they apply again. Pure: the single-day and the
+    bulk recompute (batch.py) share it."""
     wanted = {str(c) for c in result.non_compliances if closed or c in RAISED_WHILE_OPEN}
-    existing = {i.code: i for i in existing}
-    new = [AttendanceIssue(officer=officer, date=day, code=code) for code in sorted(wanted - existing.keys())]
     changed = []
     for code, issue in existing.items():
         if code in wanted and issue.status == IssueStatus.WITHDRAWN:
@@ -308,7 +314,7 @@ def issue_changes(
         elif code not in wanted and issue.status in (IssueStatus.OPEN, IssueStatus.ANSWERED):
             issue.status = IssueStatus.WITHDRAWN
             changed.append(issue)
-    return new, changed
+    return sorted(wanted - existing.keys()), changed
 
 
 def save_issues(new: list[AttendanceIssue], changed: list[AttendanceIssue]) -> None:
@@ -338,6 +344,9 @@ def close_day(day: date) -> int:
         with transaction.atomic():
             recompute_day(officer, day, closed=True, profile=profile)
         count += 1
+    from .signals import day_closed  # followers: opendata's day.closed webhook
+
+    day_closed.send(sender=AttendanceDay, day=day, officers=count)
     return count
 
 
@@ -390,6 +399,9 @@ def decide_issue(issue: AttendanceIssue, *, supervisor, accept: bool, comment: s
         issue.decision_comment = comment.strip()
         issue.save()
         recompute_day(issue.officer, issue.date)
+        from .signals import issue_decided  # followers: opendata's issue.decided webhook
+
+        issue_decided.send(sender=AttendanceIssue, issue=issue)
         from django.utils.translation import gettext_lazy
 
         from tenant_apps.notifications.models import Kind

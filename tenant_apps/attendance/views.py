@@ -43,6 +43,11 @@ def position_from(data: dict) -> services.Position:
 
 @login_required
 def home(request):
+    return render(request, "attendance/home.html", home_context(request))
+
+
+def home_context(request) -> dict:
+    """Today's card and clock buttons (the insights dashboard builds on it)."""
     access = get_access(request)
     profile = AgencyProfile.current()
     context = {
@@ -65,7 +70,7 @@ def home(request):
             movements=_movements_of(access.officer, day, day),
             clock_key=timezone.now().strftime("%Y%m%d%H%M%S%f"),
         )
-    return render(request, "attendance/home.html", context)
+    return context
 
 
 @login_required

@@ -20,6 +20,7 @@ from tenant_apps.organisation.models import OrgUnit, Role
 
 from . import emails
 from .models import Officer
+from .signals import officers_changed
 
 PROFILE_FIELDS = ("grade", "position", "org_unit", "supervisor", "join_date", "leave_date")
 USER_FIELDS = ("full_name", "email", "phone")
@@ -96,6 +97,7 @@ def create_officer(
         )
         set_roles(user, list(roles), request=request)
         record_auth_event(AuthEventKind.TEMPORARY_PASSWORD, request=request, user=user)
+        officers_changed.send(sender=Officer, officer_ids=[officer.pk], change="created")
         if notify and email:
             transaction.on_commit(lambda: emails.account_created(officer, password))
     return NewOfficer(officer=officer, temporary_password=password)
@@ -116,8 +118,14 @@ def update_officer(officer: Officer, *, roles=None, request=None, **changes) -> 
             setattr(officer, field, changes[field])
         if profile_changed:
             officer.save(update_fields=[*profile_changed, "updated_at"])
+        roles_before = set(officer.user.groups.values_list("name", flat=True)) if roles is not None else None
         if roles is not None:
             set_roles(officer.user, list(roles), request=request)
+        fields = [*user_changed, *profile_changed]
+        if roles is not None and roles_before != set(roles) | {Role.OFFICER.value}:
+            fields.append("roles")
+        if fields:
+            officers_changed.send(sender=Officer, officer_ids=[officer.pk], change="updated", fields=fields)
     return officer
 
 
@@ -131,6 +139,9 @@ def set_officer_active(officer: Officer, active: bool, *, request=None) -> Offic
             # inactive users), so nothing else needs revoking.
             user.is_active = active
             user.save(update_fields=["is_active"])
+            officers_changed.send(
+                sender=Officer, officer_ids=[officer.pk], change="activated" if active else "deactivated"
+            )
     officer.user.is_active = active
     return officer
 

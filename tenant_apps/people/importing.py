@@ -969,6 +969,9 @@ def import_officers(
             batch.save()  # the id goes into the role events
             users = write_officers(rows, batch=batch, actor=batch.created_by, request=request)
             report.created = len(users)
+            from .signals import officers_changed  # followers: opendata's officer.changed webhook
+
+            officers_changed.send(sender=ImportBatch, user_ids=[u.pk for u in users], change="created")
             with_email = [u.pk for u in users if u.email]
             if notify and with_email:
                 from .activation import queue_activation_emails

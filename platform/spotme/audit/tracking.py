@@ -38,6 +38,21 @@ AGENCY_MODELS = (
     # calendar feeds (made and revoked; never the token).
     ("movements.Movement", {"exclude_fields": ["created_at", "updated_at"]}),
     ("movements.CalendarFeed", {"exclude_fields": ["token_hash"]}),
+    # Integrasi Peranti: the device API settings (never the token, nor the pull bookkeeping) and the
+    # device user IDs mapped to officers.
+    (
+        "devices.DeviceIntegration",
+        {
+            "exclude_fields": [
+                "secret_encrypted", "watermark", "complete_through", "next_pull_at", "last_pull_at",
+                "last_pull_ok", "last_error", "updated_at",
+            ]
+        },
+    ),
+    ("devices.DeviceEnrolment", {"exclude_fields": ["created_at"]}),
+    # Data Terbuka: API tokens (made, revoked; never the hash) and webhooks (never the secret).
+    ("opendata.ApiToken", {"exclude_fields": ["token_hash"]}),
+    ("opendata.WebhookEndpoint", {"exclude_fields": ["secret_encrypted", "created_at", "updated_at"]}),
 )
 
 # The platform's data (the public schema): applications, agencies, their domains.

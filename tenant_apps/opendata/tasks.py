@@ -1,0 +1,51 @@
+"""Webhook deliveries through Celery (tenant-aware: the task runs in the schema it was sent from)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from spotme.celery import app
+
+# Retries closer than this ride on a countdown task; later ones wait for the periodic sweep (a Redis
+# broker redelivers long-countdown tasks after its visibility timeout; the sweep has no such limit).
+COUNTDOWN_LIMIT_SECONDS = 15 * 60
+
+
+@app.task(name="opendata.deliver_webhook", acks_late=True)
+def deliver_webhook(delivery_id: int) -> str:
+    from . import delivery as sending
+    from .models import DeliveryStatus
+
+    result = sending.attempt(delivery_id)
+    if result is None:
+        return "not due"
+    if result.status == DeliveryStatus.PENDING and result.next_attempt_at is not None:
+        wait = (result.next_attempt_at - timezone.now()).total_seconds()
+        if wait <= COUNTDOWN_LIMIT_SECONDS:
+            deliver_webhook.apply_async((delivery_id,), countdown=max(wait, 0))
+    return result.status
+
+
+def enqueue(schema_name: str, delivery_ids) -> None:
+    """Enqueue in the schema the deliveries were written in, whatever schema the connection is on."""
+    with schema_context(schema_name):
+        for delivery_id in delivery_ids:
+            deliver_webhook.delay(delivery_id)
+
+
+@app.task(name="opendata.retry_due_everywhere")
+def retry_due_everywhere() -> int:
+    """Every few minutes: deliveries whose next attempt is due and that no countdown task carries."""
+    from tenants.models import Agency, AgencyStatus
+
+    from .delivery import due
+
+    n = 0
+    for agency in Agency.objects.filter(status=AgencyStatus.ACTIVE).exclude(schema_name="public"):
+        with schema_context(agency.schema_name):
+            ids = list(due().values_list("pk", flat=True)[:1000])
+        if ids:
+            enqueue(agency.schema_name, ids)
+            n += len(ids)
+    return n
