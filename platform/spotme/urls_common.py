@@ -1,6 +1,7 @@
 """URLs served on both the apex and agency hosts: sign-in, language, API schema and docs."""
 
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from spotme.accounts import views as account_views
@@ -10,6 +11,7 @@ class SchemaView(SpectacularAPIView):
     """The OpenAPI schema of the host's own URLs: django-tenants routes the apex and the agencies'
     subdomains to different URLconfs (request.urlconf), which drf-spectacular would not see."""
 
+    @extend_schema(exclude=True)  # the schema itself is not an endpoint of the API
     def get(self, request, *args, **kwargs):
         self.urlconf = getattr(request, "urlconf", None)
         return super().get(request, *args, **kwargs)
