@@ -389,7 +389,13 @@ class AttendanceDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["officer", "date"], name="one_record_per_day")]
-        indexes = [models.Index(fields=["date", "primary"])]
+        indexes = [
+            models.Index(fields=["date", "primary"]),
+            # The few days still waiting for device data (devices.services clears them after a pull).
+            models.Index(
+                fields=["date"], condition=models.Q(provisional=True), name="attendance_day_provisional"
+            ),
+        ]
         ordering = ["date"]
 
     def __str__(self) -> str:
