@@ -4,78 +4,21 @@ schedule (base shortened to 1 s) until the receiver on loopback answers 200."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_tenants.utils import schema_context
 
-from spotme.celery import app as celery_app
+from tests.fixtures.platform import celery_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.worker
 
 
 @pytest.fixture
 def webhook_worker(live_platform, settings):
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    s = connection.settings_dict
-    env = {
-        **os.environ,
-        "SPOTME_CELERY_EAGER": "0",
-        "SPOTME_TESTING": "1",
-        # Retries the worker schedules itself go to this test's queue, 1 s after the first failure.
-        "SPOTME_CELERY_QUEUE": queue,
-        "SPOTME_WEBHOOK_RETRY_BASE_SECONDS": "1",
-        "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "spotme.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "spotme",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            "1",
-            "--pool",
-            "solo",
-            "-l",
-            "info",
-            "--without-heartbeat",
-            "--without-gossip",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
+    # Retries the worker schedules itself come 1 s after the first failure.
+    with celery_worker(settings.REDIS_URL, SPOTME_WEBHOOK_RETRY_BASE_SECONDS="1") as proc:
         yield proc
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
-        proc.terminate()
-        try:
-            output = proc.communicate(timeout=20)[0]
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output = proc.communicate()[0]
-        print(output[-4000:])
 
 
 def test_worker_retries_a_500_with_backoff(webhook_worker, receiver):

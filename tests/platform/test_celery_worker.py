@@ -2,81 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from shared_apps.onboarding import actions
 from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus
-from spotme.celery import app as celery_app
 from tenants.models import Agency
+from tests.fixtures.platform import celery_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.worker
 
 
 @pytest.fixture
 def worker(live_platform, settings):
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "SPOTME_CELERY_EAGER": "0",
-        "SPOTME_TESTING": "1",
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "spotme.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "spotme",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            "1",
-            "--pool",
-            "solo",
-            "-l",
-            "info",
-            "--without-heartbeat",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
+    with celery_worker(settings.REDIS_URL) as proc:
         yield proc
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
-        proc.terminate()
-        try:
-            output = proc.communicate(timeout=20)[0]
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output = proc.communicate()[0]
-        print(output[-4000:])
-
-
-def _test_database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
 def test_worker_provisions_an_approved_application(worker, operator_live, client_for):
