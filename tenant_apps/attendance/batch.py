@@ -41,7 +41,7 @@ class _Calendar:
     """The agency-wide facts (policies, holiday overrides) from the cached configuration
     (`agency_config`), with per-day memos."""
 
-    def __init__(self, profile: AgencyProfile, start: date, end: date):
+    def __init__(self, profile: AgencyProfile):
         self.state = profile.state
         self.tz = ZoneInfo(profile.timezone)
         self.config = agency_config.current()
@@ -84,7 +84,7 @@ def recompute_many(
     if not keys:
         return 0
     profile = profile or AgencyProfile.current()
-    agency = _Calendar(profile, min(k[1] for k in keys), max(k[1] for k in keys))
+    agency = _Calendar(profile)
     with transaction.atomic():
         for i in range(0, len(keys), chunk):
             _recompute_chunk(keys[i : i + chunk], agency, closed, close_before, provisional)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from django.db import connection
 
@@ -62,6 +63,7 @@ _PARTS = {
 }
 
 
+@cache  # the same text for every agency (tables are found through search_path)
 def _sql() -> str:
     t, c = _table, _column
     selects = [
