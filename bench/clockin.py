@@ -239,6 +239,7 @@ def run_load(env: dict, args, endpoint: str, host: str, start_index: int, tag: s
                 f"--warmup={args.clockin_warmup}",
                 f"--duration={args.clockin_duration}",
                 f"--max-requests={args.clockin_max_requests}",
+                f"--requests-per-connection={args.clockin_requests_per_connection}",
                 f"--start-index={start_index}",
                 f"--run-tag={tag}",
                 f"--watch=gunicorn={proc.pid}",
@@ -279,7 +280,8 @@ def cpu_note(result: dict) -> str:
         for name in ("gunicorn_s", "postgres_s", "loadgen_s", "other_s")
         if name in cpu
     ]
-    return f"; CPU s: {', '.join(parts)} of {cpu['machine_capacity_s']:.0f}"
+    workers = f" (workers {' + '.join(f'{w:.1f}' for w in cpu['workers_s'])})" if cpu.get("workers_s") else ""
+    return f"; CPU s: {', '.join(parts)}{workers} of {cpu['machine_capacity_s']:.0f}"
 
 
 # --- aggregation ------------------------------------------------------------------------------
@@ -297,7 +299,7 @@ def combine(runs: list[dict]) -> dict:
     latencies = [v for r in runs for v in r.pop("latencies", [])]
     ok = sum(r["ok"] for r in runs)
     window = sum(r["window_s"] for r in runs)
-    cpu_keys = sorted({k for r in runs for k in (r.get("cpu") or {})})
+    cpu_keys = sorted({k for r in runs for k in (r.get("cpu") or {}) if k != "workers_s"})
     cpu = {k: sum((r.get("cpu") or {}).get(k, 0.0) for r in runs) for k in cpu_keys}
     per_request = {
         f"{k[:-2]}_ms_per_request": cpu[k] * 1000 / ok
@@ -425,6 +427,7 @@ def measure(env: dict, args, url: str, logger=print) -> dict:
             "warmup_s": args.clockin_warmup,
             "duration_s": args.clockin_duration,
             "rounds": args.clockin_rounds,
+            "requests_per_connection": args.clockin_requests_per_connection,
         },
         "ours": ours,
         "ceiling": ceiling,

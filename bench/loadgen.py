@@ -7,8 +7,14 @@
 as the previous response has been read (closed loop). Requests are plain HTTP/1.1 written on asyncio
 streams, no HTTP client library: 0.2-0.4 ms of client CPU per request, so on a 2-core machine the
 generator leaves the cores to gunicorn and PostgreSQL (its own CPU time is measured and reported).
-Keep-alive is used when the server offers it (gthread workers); a server that closes after each
-response (sync workers) gets a new connection per request.
+Keep-alive is used when the server offers it (gthread workers), for at most
+--requests-per-connection requests (20), then the connection is closed and a new one opened, as a
+load balancer's upstream connections are recycled (nginx: `keepalive_requests`). Without that, the
+32 connections are accepted once, at the start, by whichever gunicorn worker wins each accept, and
+stay with it: in runs where one worker had won all of them, the other sat idle and the run measured
+one process on a 2-core machine (half the throughput, for either endpoint, at random). A server
+that closes after each response (sync workers) gets a new connection per request. The CPU time of
+each gunicorn worker is reported (`cpu.workers_s`), so the spread is visible.
 
 Request k (counting from --start-index, across runs) is a clock-in of officer k mod N, from that
 officer's own session (cookie + CSRF token, created by bench/clockin_django.py), with the unique
@@ -76,6 +82,17 @@ def tree_ticks(root: int, only: str = "") -> int:
     return sum(ticks.get(pid, 0) for pid in members)
 
 
+def children_ticks(root: int) -> dict[int, int]:
+    """CPU ticks of each direct child of `root` (gunicorn's workers)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _stat(int(entry))
+            if stat is not None and stat[0] == root:
+                out[int(entry)] = stat[1]
+    return out
+
+
 def machine_ticks() -> tuple[int, int]:
     """(busy, total) ticks of all CPUs since boot, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -92,16 +109,22 @@ class CpuSampler:
     def sample(self) -> dict:
         try:
             trees = {name: tree_ticks(pid, only) for name, (pid, only) in self.watch.items()}
+            workers = children_ticks(self.watch["gunicorn"][0]) if "gunicorn" in self.watch else {}
             busy, total = machine_ticks()
         except OSError:
             return {}
-        return {"trees": trees, "busy": busy, "total": total, "self": time.process_time()}
+        return {"trees": trees, "workers": workers, "busy": busy, "total": total, "self": time.process_time()}
 
     def between(self, a: dict, b: dict, seconds: float) -> dict:
         if not a or not b:
             return {}
         ncpu = os.cpu_count() or 1
         out = {f"{name}_s": (b["trees"][name] - a["trees"][name]) / self.hz for name in self.watch}
+        if b["workers"]:  # each gunicorn worker's share: are both cores' workers busy?
+            out["workers_s"] = [
+                round((ticks - a["workers"].get(pid, 0)) / self.hz, 2)
+                for pid, ticks in sorted(b["workers"].items())
+            ]
         out["loadgen_s"] = b["self"] - a["self"]
         out["machine_busy_s"] = (b["busy"] - a["busy"]) / self.hz
         out["machine_capacity_s"] = seconds * ncpu
@@ -200,6 +223,7 @@ class Run:
         self.errors: list[str] = []
         self.error_count = 0
         self.reconnects = 0
+        self.connections = 0
         self.stop_at = 0.0
 
     def take(self) -> int | None:
@@ -217,6 +241,7 @@ class Run:
 
     async def client(self) -> None:
         reader = writer = None
+        served = 0  # responses on the current connection
         while (k := self.take()) is not None:
             data = self.plan.request(k)
             started = time.perf_counter()
@@ -225,6 +250,8 @@ class Run:
                 try:
                     if writer is None:
                         reader, writer = await asyncio.open_connection("127.0.0.1", self.args.port)
+                        self.connections += 1
+                        served = 0
                     writer.write(data)
                     status, body, closes = await asyncio.wait_for(read_response(reader), self.args.timeout)
                 except (asyncio.IncompleteReadError, ConnectionError) as exc:
@@ -248,7 +275,8 @@ class Run:
                 self.records.append((started, time.perf_counter(), status))
                 if status != self.args.expect:
                     self.fail(k, f"HTTP {status}: {body[:300].decode('utf-8', 'replace')}")
-                if closes:
+                served += 1
+                if closes or served >= self.args.requests_per_connection:
                     writer.close()
                     reader = writer = None
                 break
@@ -297,6 +325,8 @@ class Run:
             "errors": self.error_count,
             "first_errors": self.errors,
             "reconnects_after_keepalive_close": self.reconnects,
+            "connections_opened": self.connections,
+            "requests_per_connection": self.args.requests_per_connection,
             "statuses_all": statuses,  # warm-up and window and after: every response received
             "issued": self.issued,
             "start_index": self.args.start_index,
@@ -340,6 +370,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--timeout", type=float, default=30.0, help="per request (seconds)")
+    parser.add_argument("--requests-per-connection", type=int, default=20, help="then a new connection (20)")
     parser.add_argument("--expect", type=int, default=201, help="the status every response must have")
     parser.add_argument("--start-index", type=int, default=0)
     parser.add_argument("--run-tag", default="bench")
@@ -350,6 +381,8 @@ def main() -> None:
     args = parser.parse_args()
     if not (0 < args.duration <= 600 and 0 <= args.warmup <= 120 and 0 < args.concurrency <= 1024):
         raise SystemExit("--duration (0, 600], --warmup [0, 120] and --concurrency (0, 1024] only")
+    if args.requests_per_connection < 1:
+        raise SystemExit("--requests-per-connection must be at least 1")
     plan = Plan(args, json.loads(args.sessions.read_text()))
     result = asyncio.run(Run(args, plan).main(CpuSampler(parse_watch(args.watch))))
     text = json.dumps(result, indent=2)

@@ -656,6 +656,12 @@ def parse_args() -> argparse.Namespace:
         "--clockin-max-requests", type=int, default=100_000, help="cap on requests per run (100000)"
     )
     load.add_argument(
+        "--clockin-requests-per-connection",
+        type=int,
+        default=20,
+        help="requests on one keep-alive connection before a new one (20)",
+    )
+    load.add_argument(
         "--clockin-profile-requests", type=int, default=300, help="in-process requests profiled (300)"
     )
     return parser.parse_args()
