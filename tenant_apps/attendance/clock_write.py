@@ -19,8 +19,12 @@ row as `Model.save()` would (the metrics count clock events from post_save);
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import connection
 from django.db.models.signals import post_save, pre_save
+
+from spotme.db import prepared_cursor
 
 from .models import AttendanceDay, AttendanceIssue, ClockEvent
 
@@ -29,42 +33,33 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _fields(model):
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
+@cache
+def _columns(model) -> tuple[list, list[str]]:
+    """The model's columns other than the key, and a placeholder with a cast to each one's type."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    return fields, [f"CAST(%s AS {f.db_type(connection)})" for f in fields]
 
 
-def _values(obj, fields, *, add: bool) -> tuple[list[str], list]:
-    """Placeholders with casts, and the values, of `fields` of `obj` as the ORM would save them."""
-    placeholders = [f"CAST(%s AS {f.db_type(connection)})" for f in fields]
-    params = [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in fields]
-    return placeholders, params
+def _values(obj, fields, *, add: bool) -> list:
+    """The values of `fields` of `obj` as the ORM would save them."""
+    return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in fields]
 
 
-def insert(event: ClockEvent, record: AttendanceDay, new_issues: list[AttendanceIssue]) -> bool:
-    """Write the three in one statement. False when the event's idempotency key was used already
-    (nothing written); otherwise the objects get their primary keys."""
-    rows = [(event, True), (record, record.pk is None), *((issue, True) for issue in new_issues)]
-    for obj, _created in rows:
-        pre_save.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None)
-    params: list = []
-    ctes = []
-
-    fields = _fields(ClockEvent)
-    holders, values = _values(event, fields, add=True)
+@cache  # one text per shape, the same for every agency (tables are found through search_path)
+def _sql(keyed: bool, new_record: bool, issues: int) -> str:
+    fields, holders = _columns(ClockEvent)
     conflict = ""
-    if event.idempotency_key:
+    if keyed:
         key = _q("idempotency_key")
         conflict = f" ON CONFLICT ({_q('officer_id')}, {key}) WHERE {key} <> '' DO NOTHING"
-    ctes.append(
+    ctes = [
         f"e AS (INSERT INTO {_q(ClockEvent._meta.db_table)} ({', '.join(_q(f.column) for f in fields)})"
         f" VALUES ({', '.join(holders)}){conflict} RETURNING id)"
-    )
-    params += values
+    ]
 
     day_table = _q(AttendanceDay._meta.db_table)
-    if record.pk is None:
-        fields = _fields(AttendanceDay)
-        holders, values = _values(record, fields, add=True)
+    fields, holders = _columns(AttendanceDay)
+    if new_record:
         updates = ", ".join(
             f"{_q(f.column)} = EXCLUDED.{_q(f.column)}" for f in fields if f.name not in ("officer", "date")
         )
@@ -74,37 +69,50 @@ def insert(event: ClockEvent, record: AttendanceDay, new_issues: list[Attendance
             f" ON CONFLICT ({_q('officer_id')}, {_q('date')}) DO UPDATE SET {updates} RETURNING id)"
         )
     else:
-        fields = [f for f in _fields(AttendanceDay) if f.name not in ("officer", "date")]
-        holders, values = _values(record, fields, add=False)
-        sets = ", ".join(f"{_q(f.column)} = {h}" for f, h in zip(fields, holders, strict=True))
+        sets = ", ".join(
+            f"{_q(f.column)} = {h}"
+            for f, h in zip(fields, holders, strict=True)
+            if f.name not in ("officer", "date")
+        )
         ctes.append(
             f"d AS (UPDATE {day_table} SET {sets} WHERE id = %s AND EXISTS (SELECT 1 FROM e) RETURNING id)"
         )
-        values.append(record.pk)
-    params += values
 
-    if new_issues:
-        fields = _fields(AttendanceIssue)
-        selects = []
-        for issue in new_issues:
-            holders, values = _values(issue, fields, add=True)
-            selects.append(f"SELECT {', '.join(holders)} WHERE EXISTS (SELECT 1 FROM e)")
-            params += values
+    if issues:
+        fields, holders = _columns(AttendanceIssue)
+        select = f"SELECT {', '.join(holders)} WHERE EXISTS (SELECT 1 FROM e)"
         columns = ", ".join(_q(f.column) for f in fields)
         ctes.append(
             f"i AS (INSERT INTO {_q(AttendanceIssue._meta.db_table)} ({columns})"
-            f" {' UNION ALL '.join(selects)} RETURNING id)"
+            f" {' UNION ALL '.join([select] * issues)} RETURNING id)"
         )
     else:
         ctes.append("i AS (SELECT NULL::integer AS id WHERE false)")
-
-    sql = (
+    return (
         "WITH "
         + ", ".join(ctes)
         + " SELECT (SELECT id FROM e), (SELECT id FROM d), ARRAY(SELECT id FROM i ORDER BY id)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+
+
+def insert(event: ClockEvent, record: AttendanceDay, new_issues: list[AttendanceIssue]) -> bool:
+    """Write the three in one statement. False when the event's idempotency key was used already
+    (nothing written); otherwise the objects get their primary keys."""
+    new_record = record.pk is None
+    rows = [(event, True), (record, new_record), *((issue, True) for issue in new_issues)]
+    for obj, _created in rows:
+        pre_save.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None)
+    params = _values(event, _columns(ClockEvent)[0], add=True)
+    day_fields = _columns(AttendanceDay)[0]
+    if new_record:
+        params += _values(record, day_fields, add=True)
+    else:
+        params += _values(record, [f for f in day_fields if f.name not in ("officer", "date")], add=False)
+        params.append(record.pk)
+    for issue in new_issues:
+        params += _values(issue, _columns(AttendanceIssue)[0], add=True)
+    with prepared_cursor() as cursor:
+        cursor.execute(_sql(bool(event.idempotency_key), new_record, len(new_issues)), params)
         event_id, record_id, issue_ids = cursor.fetchone()
     if event_id is None:
         return False

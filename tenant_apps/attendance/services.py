@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,23 +74,32 @@ def clock(
     client_time: datetime | None = None,
     now: datetime | None = None,
     profile: AgencyProfile | None = None,
+    user=None,
 ) -> ClockEvent:
     """Daftar Masuk / Daftar Keluar. Server time is authoritative (`client_time` is only kept, e.g.
-    for an offline queue). A retried request with the same idempotency key returns the first event."""
+    for an offline queue). A retried request with the same idempotency key returns the first event.
+    Pages and the API pass the signed-in `user` instead of the officer (None): the officer profile is
+    then read with the day, in the same statement; a user without one gets `PermissionDenied`."""
     if direction not in ("in", "out"):
         raise ClockError(_("Choose clock in or clock out."), code="direction")
     config = agency_config.current()
     profile = profile or config.profile
     now = (now or timezone.now()).astimezone(agency_tz(profile))
+    # One read for the whole day (snapshot.py); a night shift's clock-out belongs to the previous
+    # day, which is read then.
+    if officer is None:
+        snap = snapshot.user_snapshot(user, now.date())
+        officer = snap.officer
+        if officer is None:
+            raise PermissionDenied("no officer profile")
+    else:
+        snap = snapshot.day_snapshot(officer.pk, now.date())
     match = _locate(officer, position, profile, config)
     if profile.geofence_mode == GeofenceMode.BLOCK and not match.inside:
         raise ClockError(
             _("You are outside the office area; this agency does not allow clocking from there."),
             code="outside_blocked",
         )
-    # One read for the whole day (snapshot.py); a night shift's clock-out belongs to the previous
-    # day, which is read then.
-    snap = snapshot.day_snapshot(officer.pk, now.date())
     day = rules.attendance_date(now, calendar.facts_from(snap, config).pattern)
     if day != now.date():
         snap = snapshot.day_snapshot(officer.pk, day)

@@ -76,7 +76,6 @@ def home_context(request) -> dict:
 @login_required
 @require_POST
 def clock(request):
-    officer = _officer(request)
     form = ClockForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -84,12 +83,13 @@ def clock(request):
     data = form.cleaned_data
     try:
         event = services.clock(
-            officer,
+            None,  # the signed-in user's officer profile, read with the day
             data["direction"],
             position=position_from(data),
             idempotency_key=data["idempotency_key"] or "",
             user_agent=request.headers.get("User-Agent", ""),
             ip=client_ip(request),
+            user=request.user,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -10,8 +10,14 @@ MYT = ZoneInfo("Asia/Kuala_Lumpur")
 
 
 def event(pk, hour, minute, direction, source, **kw):
-    return ClockEvent(pk=pk, at=datetime(2026, 3, 2, hour, minute, tzinfo=MYT), direction=direction,
-                      source=source, inside=True, **kw)
+    return ClockEvent(
+        pk=pk,
+        at=datetime(2026, 3, 2, hour, minute, tzinfo=MYT),
+        direction=direction,
+        source=source,
+        inside=True,
+        **kw,
+    )
 
 
 def times(punches):
@@ -24,8 +30,11 @@ def test_app_punches_count_when_there_is_no_device_data():
 
 
 def test_a_device_punch_makes_the_app_punches_of_the_day_not_count():
-    events = [event(1, 8, 10, "in", Source.WEB), event(2, 8, 2, "in", Source.BIOMETRIC),
-              event(3, 17, 30, "out", Source.WEB)]
+    events = [
+        event(1, 8, 10, "in", Source.WEB),
+        event(2, 8, 2, "in", Source.BIOMETRIC),
+        event(3, 17, 30, "out", Source.WEB),
+    ]
     assert times(day_punches(events, [], MYT)) == [("08:02", "in")]
 
 
@@ -33,7 +42,8 @@ def test_voided_and_marked_events_never_count_and_added_punches_always_do():
     events = [event(1, 8, 10, "in", Source.WEB), event(2, 9, 0, "in", Source.WEB, overridden_by_device=True)]
     adjustments = [
         ClockAdjustment(kind=ClockAdjustment.Kind.VOID, event_id=1),
-        ClockAdjustment(kind=ClockAdjustment.Kind.ADD, direction="out",
-                        at=datetime(2026, 3, 2, 17, 0, tzinfo=MYT)),
+        ClockAdjustment(
+            kind=ClockAdjustment.Kind.ADD, direction="out", at=datetime(2026, 3, 2, 17, 0, tzinfo=MYT)
+        ),
     ]
     assert times(day_punches(events, adjustments, MYT)) == [("17:00", "out")]

@@ -224,3 +224,14 @@ def test_clock_in_costs_the_same_queries_with_two_years_of_history(agency_schema
     agency_config.current()  # the agency's configuration is cached after the first clock-in
     # One read of the day and one write (the event, the record and any issue: clock_write.py).
     assert count(fresh, "k1") == count(veteran, "k2") == 2
+
+    # The API's and the page's path, from the signed-in user: the officer is read with the day.
+    def count_from_user(officer, key):
+        with CaptureQueriesContext(connection) as ctx:
+            event = services.clock(
+                None, "out", position=INSIDE, now=at(MON, "17:30"), idempotency_key=key, user=officer.user
+            )
+        assert event.officer_id == officer.pk
+        return len(ctx.captured_queries)
+
+    assert count_from_user(fresh, "k3") == count_from_user(veteran, "k4") == 2

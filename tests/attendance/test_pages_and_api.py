@@ -209,6 +209,21 @@ def test_other_agency_and_anonymous_are_refused(cast, other_agency_client, clien
     assert intruder.get("/attendance/team/").status_code == 302
 
 
+def test_a_user_without_an_officer_profile_cannot_clock(cast, office, client_for):
+    from django.contrib.auth import get_user_model
+
+    with schema_context(cast.agency.schema_name):
+        get_user_model().objects.create_user(username="991231105999", password=PASSWORD)
+    client = client_for(cast.agency)
+    client.login_as("991231105999", PASSWORD)
+    body = {"direction": "in", "latitude": OFFICE[0], "longitude": OFFICE[1], "accuracy": 10}
+    api = client.post("/api/v1/attendance/clock/", body, content_type="application/json")
+    assert api.status_code == 403 and api.json()["code"] == "permission_denied"
+    assert client.post("/attendance/clock/", body).status_code == 403
+    with schema_context(cast.agency.schema_name):
+        assert not ClockEvent.objects.exists()
+
+
 def test_issue_attachment_is_served_only_to_the_officer_and_their_supervisor(
     cast, office, login, settings, tmp_path
 ):

@@ -23,8 +23,9 @@ from tenant_apps.attendance.models import (
     Policy,
     WorkingPattern,
 )
-from tenant_apps.attendance.snapshot import day_snapshot
+from tenant_apps.attendance.snapshot import day_snapshot, user_snapshot
 from tenant_apps.movements.models import Movement
+from tenant_apps.people.models import Officer
 from tests.fixtures.attendance import INSIDE, OFFICE, at
 
 MON = date(2025, 11, 17)
@@ -103,6 +104,39 @@ def test_snapshot_equals_the_orm_reads(cast, busy_day):
         same(snap.leave, Leave.objects.filter(officer=o, start_date__lte=MON, end_date__gte=MON).first())
         assert snap.own_pattern.code == "WP1"
         assert day_snapshot(o.pk, MON.replace(day=2)).record is None  # another day: nothing of this one
+
+
+def test_user_snapshot_reads_the_officer_with_the_day(cast, busy_day):
+    """The clock-in starts from the signed-in user: the officer and their org unit come in the same
+    statement as the day, and the day is the one `day_snapshot` reads by officer id."""
+    from django.contrib.auth import get_user_model
+
+    o = busy_day
+    with schema_context(cast.agency.schema_name):
+        user = get_user_model().objects.get(pk=o.user_id)
+        with CaptureQueriesContext(connection) as ctx:
+            snap = user_snapshot(user, MON)
+            assert snap.officer.org_unit.path  # no query of its own
+            assert snap.officer.user is user
+        assert len([q for q in ctx.captured_queries if not q["sql"].startswith("SET ")]) == 1
+        same(snap.officer, Officer.objects.get(pk=o.pk))
+        same(snap.officer.org_unit, cast.sub_unit)
+        assert snap.officer_id == o.pk
+        by_id = day_snapshot(o.pk, MON)
+        for name in ("events", "adjustments", "issues", "arrangements", "movements"):
+            got, expected = getattr(snap, name), getattr(by_id, name)
+            assert len(got) == len(expected) > 0, name
+            for a, b in zip(got, expected, strict=True):
+                same(a, b)
+        same(snap.record, by_id.record)
+        same(snap.leave, by_id.leave)
+        assert snap.own_pattern.code == by_id.own_pattern.code == "WP1"
+        # Another officer's day is not mixed in; a user without an officer profile reads nothing.
+        other = user_snapshot(get_user_model().objects.get(pk=cast.officer_2.user_id), MON)
+        assert other.officer.pk == cast.officer_2.pk and not other.events and other.record is None
+        plain = get_user_model().objects.create_user(username="tanpa-profil", password="Kata-Laluan-1")
+        empty = user_snapshot(plain, MON)
+        assert empty.officer is None and empty.record is None and not empty.events
 
 
 def test_cached_configuration_follows_changes(cast, office):
