@@ -8,7 +8,7 @@ as the previous response has been read (closed loop). Requests are plain HTTP/1.
 streams, no HTTP client library: 0.2-0.4 ms of client CPU per request, so on a 2-core machine the
 generator leaves the cores to gunicorn and PostgreSQL (its own CPU time is measured and reported).
 Keep-alive is used when the server offers it (gthread workers), for at most
---requests-per-connection requests (20), then the connection is closed and a new one opened, as a
+--requests-per-connection requests (10), then the connection is closed and a new one opened, as a
 load balancer's upstream connections are recycled (nginx: `keepalive_requests`). Without that, the
 32 connections are accepted once, at the start, by whichever gunicorn worker wins each accept, and
 stay with it: in runs where one worker had won all of them, the other sat idle and the run measured
@@ -370,7 +370,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--timeout", type=float, default=30.0, help="per request (seconds)")
-    parser.add_argument("--requests-per-connection", type=int, default=20, help="then a new connection (20)")
+    parser.add_argument("--requests-per-connection", type=int, default=10, help="then a new connection (10)")
     parser.add_argument("--expect", type=int, default=201, help="the status every response must have")
     parser.add_argument("--start-index", type=int, default=0)
     parser.add_argument("--run-tag", default="bench")

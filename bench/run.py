@@ -658,8 +658,8 @@ def parse_args() -> argparse.Namespace:
     load.add_argument(
         "--clockin-requests-per-connection",
         type=int,
-        default=20,
-        help="requests on one keep-alive connection before a new one (20)",
+        default=10,
+        help="requests on one keep-alive connection before a new one (10)",
     )
     load.add_argument(
         "--clockin-profile-requests", type=int, default=300, help="in-process requests profiled (300)"
