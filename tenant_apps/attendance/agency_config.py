@@ -1,27 +1,31 @@
 """The agency's attendance configuration, read once and cached: the profile (time zone, geofence
 mode), the policy versions, the active office sites with their units and the holiday overrides.
 
-Every clock-in needs all of them and they change a few times a year, so the clock-in path reads
-them from the cache (one Redis GET) instead of four queries. The cache key is per agency (the
-tenant-aware key function prefixes the schema). Any save or delete of those models, or of a working
-pattern (a policy's default) or a site's units, drops the entry at once and again after commit; the
-entry also expires after `TTL` seconds, which bounds any staleness a rolled-back configuration write
-could leave behind."""
+Every clock-in needs all of them and they change a few times a year. Each process keeps the
+configuration it loaded, per agency, together with the agency's configuration *version*, a small
+token in the shared cache (the tenant-aware key function prefixes the schema): a clock-in reads the
+token (one small cache GET) and uses its copy while the token is unchanged, at most `TTL` seconds.
+Any save or delete of those models, or of a working pattern (a policy's default) or a site's units,
+drops the token at once and again after commit, so every process loads the new configuration on
+its next clock-in; the age limit bounds any staleness a rolled-back configuration write could leave.
+The cached objects are shared by the process's threads: read them, never change them."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
+from uuid import uuid4
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from tenant_apps.organisation.models import AgencyProfile
 
 from .models import HolidayOverride, OfficeSite, Policy, WorkingPattern
 
-KEY = "attendance:agency-config:v1"
+KEY = "attendance:agency-config:version"
 TTL = 300
 
 
@@ -41,6 +45,10 @@ class AgencyConfig:
         return [site for site, site_units in self.sites if not site_units or site_units & units]
 
 
+# schema name -> (version token, monotonic time loaded, configuration): this process's copies
+_loaded: dict[str, tuple[str, float, AgencyConfig]] = {}
+
+
 def load() -> AgencyConfig:
     sites = list(OfficeSite.objects.filter(is_active=True).prefetch_related("org_units"))
     return AgencyConfig(
@@ -52,10 +60,17 @@ def load() -> AgencyConfig:
 
 
 def current() -> AgencyConfig:
-    config = cache.get(KEY)
-    if config is None:
-        config = load()
-        cache.set(KEY, config, TTL)
+    version = cache.get(KEY)
+    if version is None:
+        version = uuid4().hex
+        if not cache.add(KEY, version, None):  # another process named the version first
+            version = cache.get(KEY) or version
+    now = time.monotonic()
+    held = _loaded.get(connection.schema_name)
+    if held is not None and held[0] == version and now - held[1] < TTL:
+        return held[2]
+    config = load()
+    _loaded[connection.schema_name] = (version, now, config)
     return config
 
 

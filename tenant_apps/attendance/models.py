@@ -376,7 +376,9 @@ class AttendanceDay(models.Model):
     """The daily record, recomputed from the day's events and calendar facts."""
 
     # Indexed by the unique (officer, date) constraint, which leads with it.
-    officer = models.ForeignKey("people.Officer", on_delete=models.CASCADE, related_name="days", db_index=False)
+    officer = models.ForeignKey(
+        "people.Officer", on_delete=models.CASCADE, related_name="days", db_index=False
+    )
     date = models.DateField(_("date"))
     pattern_code = models.CharField(max_length=16, blank=True)
     working_day = models.BooleanField(default=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -144,8 +145,12 @@ def test_cached_configuration_follows_changes(cast, office):
         first = agency_config.current()
         assert [s.pk for s, _ in first.sites] == [office.pk]
         with CaptureQueriesContext(connection) as ctx:
-            agency_config.current()
+            assert agency_config.current() is first  # this process's copy, while the version holds
         assert not [q for q in ctx.captured_queries if not q["sql"].startswith("SET ")]  # from the cache
+        # Another process changed the configuration: the shared version token is gone, so this
+        # process loads it again instead of trusting its copy.
+        cache.delete(agency_config.KEY)
+        assert agency_config.current() is not first
         far = OfficeSite.objects.create(name="Cawangan", latitude=3.1, longitude=101.6, radius_m=100)
         far.org_units.add(cast.sub_unit)
         HolidayOverride.objects.create(date=MON, name="Cuti Peristiwa")
