@@ -40,6 +40,15 @@ def _columns(model) -> tuple[list, list[str]]:
     return fields, [f"CAST(%s AS {f.db_type(connection)})" for f in fields]
 
 
+@cache
+def _day_updates() -> tuple[list, list[str]]:
+    """The daily record's columns a second punch rewrites (all but its officer and date): one list
+    for the SQL and for its values, so the two always line up."""
+    columns = zip(*_columns(AttendanceDay), strict=True)
+    kept = [(f, h) for f, h in columns if f.name not in ("officer", "date")]
+    return [f for f, _h in kept], [h for _f, h in kept]
+
+
 def _values(obj, fields, *, add: bool) -> list:
     """The values of `fields` of `obj` as the ORM would save them."""
     return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in fields]
@@ -60,20 +69,14 @@ def _sql(keyed: bool, new_record: bool, issues: int) -> str:
     day_table = _q(AttendanceDay._meta.db_table)
     fields, holders = _columns(AttendanceDay)
     if new_record:
-        updates = ", ".join(
-            f"{_q(f.column)} = EXCLUDED.{_q(f.column)}" for f in fields if f.name not in ("officer", "date")
-        )
+        updates = ", ".join(f"{_q(f.column)} = EXCLUDED.{_q(f.column)}" for f in _day_updates()[0])
         ctes.append(
             f"d AS (INSERT INTO {day_table} ({', '.join(_q(f.column) for f in fields)})"
             f" SELECT {', '.join(holders)} WHERE EXISTS (SELECT 1 FROM e)"
             f" ON CONFLICT ({_q('officer_id')}, {_q('date')}) DO UPDATE SET {updates} RETURNING id)"
         )
     else:
-        sets = ", ".join(
-            f"{_q(f.column)} = {h}"
-            for f, h in zip(fields, holders, strict=True)
-            if f.name not in ("officer", "date")
-        )
+        sets = ", ".join(f"{_q(f.column)} = {h}" for f, h in zip(*_day_updates(), strict=True))
         ctes.append(
             f"d AS (UPDATE {day_table} SET {sets} WHERE id = %s AND EXISTS (SELECT 1 FROM e) RETURNING id)"
         )
@@ -103,11 +106,10 @@ def insert(event: ClockEvent, record: AttendanceDay, new_issues: list[Attendance
     for obj, _created in rows:
         pre_save.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None)
     params = _values(event, _columns(ClockEvent)[0], add=True)
-    day_fields = _columns(AttendanceDay)[0]
     if new_record:
-        params += _values(record, day_fields, add=True)
+        params += _values(record, _columns(AttendanceDay)[0], add=True)
     else:
-        params += _values(record, [f for f in day_fields if f.name not in ("officer", "date")], add=False)
+        params += _values(record, _day_updates()[0], add=False)
         params.append(record.pk)
     for issue in new_issues:
         params += _values(issue, _columns(AttendanceIssue)[0], add=True)
