@@ -50,6 +50,33 @@ def test_request_errors_are_tagged_with_the_agency(agency_a, client_for, sentry_
     assert sentry_events[-1]["tags"]["agency"] == agency_a.schema_name
 
 
+def test_events_carry_no_personal_data(agency_a, client_for, sentry_events, settings):
+    """sentry-sdk 3's data_collection: no user identity, cookies, request body or local variables
+    reach Sentry, although the request had all of them (a signed-in officer posting a MyKad)."""
+    from tests.fixtures.agencies import ADMIN_A, PASSWORD
+
+    settings.ROOT_URLCONF = __name__
+    client = client_for(agency_a, raise_request_exception=False)
+    client.login_as(ADMIN_A, PASSWORD)
+    response = client.post("/boom/?page=1", {"mykad": "900101105555", "password": "Rahsia-2026"})
+    assert response.status_code == 500
+    sentry_sdk.flush()
+    event = sentry_events[-1]
+    text = json.dumps(event)
+    assert event["tags"]["agency"] == agency_a.schema_name
+    assert "900101105555" not in text and "Rahsia-2026" not in text
+    assert "user" not in event or not event["user"]
+    assert not event.get("request", {}).get("cookies")
+    assert "data" not in event.get("request", {})
+    frames = [f for exc in event["exception"]["values"] for f in exc["stacktrace"]["frames"]]
+    assert frames and not any(f.get("vars") for f in frames)
+
+
+def test_django_and_celery_integrations_are_active(sentry_events):
+    client = sentry_sdk.get_client()
+    assert {"django", "celery"} <= set(client.integrations)
+
+
 def test_task_errors_are_tagged_with_the_agency(agency_b, sentry_events):
     with schema_context(agency_b.schema_name):  # what tenant-schemas-celery does around a task
         sentry_sdk.capture_message("task failure")
