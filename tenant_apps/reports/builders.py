@@ -66,7 +66,7 @@ def allowed(access: Access, kind: str) -> bool:
 class Column:
     key: str
     label: object  # lazy string
-    kind: str = "text"  # text | int | pct | hours | date | time | colour
+    kind: str = "text"  # text | id | int | pct | hours | date | time | colour
 
 
 @dataclass
@@ -116,13 +116,16 @@ def scope(access: Access, params: Params) -> QuerySet[Officer]:
     return officers
 
 
-def _people(officers: QuerySet, ids_from: list[QuerySet]) -> QuerySet:
-    """Name, MyKad and unit of the officers of `officers` that appear in any of `ids_from`."""
-    present = Q()
-    for source in ids_from:
-        present |= Q(pk__in=source.values("officer_id"))
+def _people(officers: QuerySet, ids_from: list[QuerySet] | None) -> QuerySet:
+    """Name, MyKad and unit of the officers of `officers` that appear in any of `ids_from`
+    (`None`: every one of `officers`)."""
+    if ids_from is not None:
+        present = Q()
+        for source in ids_from:
+            present |= Q(pk__in=source.values("officer_id"))
+        officers = officers.filter(present)
     return (
-        officers.filter(present)
+        officers
         .order_by("user__full_name", "pk")
         .values("pk", "user__full_name", "user__username", "org_unit__name")
     )
@@ -130,7 +133,7 @@ def _people(officers: QuerySet, ids_from: list[QuerySet]) -> QuerySet:
 
 PERSON_COLUMNS = [
     Column("name", _("Name")),
-    Column("mykad", _("MyKad number")),
+    Column("mykad", _("MyKad number"), "id"),  # digits that are not a number
     Column("org_unit", _("Organisation unit")),
 ]
 
@@ -168,10 +171,20 @@ class Source:
         return {k: sum(f[k] or 0 for f in grouped.values()) for k in self.annotations}
 
 
-def _summary(kind, params, officers, sources, columns, finish, page=None, extra_by_officer=None) -> Report:
-    """Rows: one per officer present in the sources, ordered by name; `page` = (offset, limit) for a
-    page or an API slice. Figures of the page only are aggregated; the totals cover everything."""
-    people = _people(officers, [s.rows for s in sources])
+def employed_during(officers: QuerySet, start: date, end: date) -> QuerySet:
+    """The officers who were in the agency on some day of [start, end]."""
+    return officers.filter(Q(join_date__isnull=True) | Q(join_date__lte=end)).filter(
+        Q(leave_date__isnull=True) | Q(leave_date__gte=start)
+    )
+
+
+def _summary(
+    kind, params, officers, sources, columns, finish, page=None, extra_by_officer=None, everyone=False
+) -> Report:
+    """Rows: one per officer present in the sources (`everyone`: one per officer of `officers`, with
+    or without rows), ordered by name; `page` = (offset, limit) for a page or an API slice. Figures
+    of the page only are aggregated; the totals cover everything."""
+    people = _people(officers, None if everyone else [s.rows for s in sources])
     count = None
     ids = None
     if page is not None:
@@ -226,8 +239,16 @@ def _with_rate(row: dict) -> dict:
     return row
 
 
+def anything_recorded(access: Access, params: Params) -> bool:
+    """Whether any officer in scope has a daily record in the period (an attendance report lists
+    everyone, so its row count cannot tell an empty month)."""
+    return AttendanceDay.objects.filter(
+        date__range=(params.start, params.end), officer_id__in=scope(access, params).values("pk")
+    ).exists()
+
+
 def attendance_summary(access: Access, params: Params, page=None) -> Report:
-    officers = scope(access, params)
+    officers = employed_during(scope(access, params), params.start, params.end)
     days = AttendanceDay.objects.filter(
         date__range=(params.start, params.end), officer_id__in=officers.values("pk")
     )
@@ -250,6 +271,9 @@ def attendance_summary(access: Access, params: Params, page=None) -> Report:
         _with_rate,
         page=page,
         extra_by_officer=colours,
+        # An attendance report is read for who was *not* there too: every officer in scope who
+        # was in the agency during the month, with or without a record.
+        everyone=True,
     )
     report.totals["colour"] = None
     return report

@@ -74,15 +74,29 @@ class _Echo:
         return value
 
 
+def csv_text(column, value) -> str:
+    """A CSV cell. Identifiers made of digits (MyKad) are written as Excel's text formula `="…"`:
+    opened in Excel (the people these files are for) a bare 900101105555 becomes 9.00101E+11 and
+    loses its leading zeros for good."""
+    value = text(column, value)
+    if column.kind == "id" and value:
+        return '="' + value.replace('"', '""') + '"'
+    return value
+
+
 def csv_rows(report: Report):
     """The lines of the CSV: a UTF-8 BOM (Excel), the header, the rows, the totals."""
     writer = csv.writer(_Echo())
     cols = report.columns
     yield "\ufeff" + writer.writerow([str(c.label) for c in cols])
     for row in report.rows:
-        yield writer.writerow([text(c, row.get(c.key)) for c in cols])
+        yield writer.writerow([csv_text(c, row.get(c.key)) for c in cols])
     if report.totals:
-        yield writer.writerow([text(c, report.totals.get(c.key)) for c in cols])
+        yield writer.writerow([csv_text(c, report.totals.get(c.key)) for c in cols])
+
+
+# Column widths of the XLSX, in characters, by kind (a name or unit column is wider).
+XLSX_WIDTHS = {"id": 16, "int": 12, "pct": 12, "hours": 12, "date": 12, "time": 9, "colour": 12}
 
 
 def _in_this_request(lines):
@@ -111,11 +125,18 @@ def write_xlsx(report: Report, out) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(str(_("Report"))[:31])
     cols = report.columns
     bold = Font(bold=True)
+    # Write-only sheets take their layout before the first row: widths, and the header kept in view.
+    for i, c in enumerate(cols, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(
+            XLSX_WIDTHS.get(c.kind, 28), min(len(str(c.label)) + 2, 40)
+        )
+    ws.freeze_panes = "A2"
 
     def header():
         for c in cols:
@@ -123,13 +144,21 @@ def write_xlsx(report: Report, out) -> int:
             h.font = bold
             yield h
 
+    def line(values):
+        for c in cols:
+            value = cell(c, values.get(c.key))
+            if c.kind == "id" and value is not None:
+                value = WriteOnlyCell(ws, value=str(value))
+                value.number_format = "@"  # text: Excel keeps every digit
+            yield value
+
     ws.append(list(header()))
     n = 0
     for row in report.rows:
-        ws.append([cell(c, row.get(c.key)) for c in cols])
+        ws.append(list(line(row)))
         n += 1
     if report.totals:
-        ws.append([cell(c, report.totals.get(c.key)) for c in cols])
+        ws.append(list(line(report.totals)))
     about = wb.create_sheet(str(_("About"))[:31])
     for line in describe(report):
         about.append(list(line))

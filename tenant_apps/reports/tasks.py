@@ -86,6 +86,8 @@ def send_one(month: str, user_id: int, kind: str) -> bool:
     if not builders.allowed(access, kind):
         return False
     start, end = builders.month_range(first)
+    if not builders.anything_recorded(access, builders.Params(kind, start, end)):
+        return False  # nothing happened that month in this person's scope: no e-mail
     language = user.preferred_language or settings.LANGUAGE_CODE
     try:
         with transaction.atomic(), translation.override(language):

@@ -86,8 +86,45 @@ def test_agency_month_figures_exactly(october, as_exec):
         "80",
         "98.5",
     ]
-    # Only officers with daily records in the month: the cast's admin, supervisors and executive have none.
-    assert len(rows) == 1 + 3 + 1
+    # Every officer of the agency is listed, also those with no record in the month (the cast's
+    # admin, supervisors and executive): zero days, no rate, so the gap shows.
+    assert len(rows) == 1 + 7 + 1
+    for name in ("Penyelia Satu", "Penyelia Dua", "Eksekutif Satu"):
+        assert data[name][keys[0]] == "0" and data[name][keys[1]] == "0" and data[name][keys[8]] == ""
+
+
+def test_officers_not_in_the_agency_that_month_are_not_listed(october, as_exec, cast):
+    from datetime import date
+
+    from django_tenants.utils import schema_context
+
+    with schema_context(cast.agency.schema_name):
+        cast.supervisor_1.join_date = date(2025, 11, 1)  # joined after October
+        cast.supervisor_1.save()
+        cast.supervisor_2.leave_date = date(2025, 9, 30)  # left before it
+        cast.supervisor_2.save()
+        cast.executive.leave_date = date(2025, 10, 15)  # left during it: listed
+        cast.executive.save()
+    names = {r[0] for r in csv_of(as_exec.get(f"/reports/agency/?{Q}&export=csv"))[1:-1]}
+    assert "Penyelia Satu" not in names and "Penyelia Dua" not in names
+    assert "Eksekutif Satu" in names and "Pegawai Satu" in names
+
+
+def test_mykad_stays_text_in_csv_and_xlsx(october, as_exec, cast):
+    """Excel turns a bare 12-digit MyKad into 9.00101E+11: the CSV writes it as Excel's text
+    formula and the XLSX as a text cell; the XLSX also has column widths and a frozen header."""
+    from tests.fixtures.people import OFFICER_1
+
+    rows = csv_of(as_exec.get(f"/reports/agency/?{Q}&export=csv"))
+    mykad = {r[0]: r[1] for r in rows[1:-1]}["Pegawai Satu"]
+    assert mykad == f'="{OFFICER_1}"'
+    response = as_exec.get(f"/reports/agency/?{Q}&export=xlsx")
+    sheet = load_workbook(io.BytesIO(body(response))).worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width >= 20 and sheet.column_dimensions["B"].width >= 14
+    cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert cells["Pegawai Satu"].value == OFFICER_1 and cells["Pegawai Satu"].data_type == "s"
+    assert cells["Pegawai Satu"].number_format == "@"
 
 
 def test_officer_month_page_and_own_figures(october, as_officer, cast):
@@ -112,11 +149,15 @@ def test_officer_month_page_and_own_figures(october, as_officer, cast):
 
 def test_unit_report_includes_the_subtree(october, as_exec, cast):
     rows = csv_of(as_exec.get(f"/reports/unit/?{Q}&org_unit={cast.unit.pk}&export=csv"))
+    # Everyone in the unit and its sub-unit, with or without a record that month.
     assert {r[0] for r in rows[1:-1]} == {
         "Pegawai Satu",
         "Pegawai Dua",
         "Pegawai Tiga",
-    }  # all in the sub-unit
+        "Penyelia Satu",
+        "Penyelia Dua",
+        "Eksekutif Satu",
+    }
 
 
 def test_lateness_report(october, as_exec):
@@ -169,7 +210,7 @@ def test_officer_report_json_summary(october, as_officer):
 def test_xlsx_has_the_same_rows_typed(october, as_exec):
     rows = xlsx_of(as_exec.get(f"/reports/agency/?{Q}&export=xlsx"))
     data = {r[0]: r for r in rows[1:-1]}
-    assert set(data) == {"Pegawai Satu", "Pegawai Dua", "Pegawai Tiga"}
+    assert {"Pegawai Satu", "Pegawai Dua", "Pegawai Tiga"} <= set(data) and len(data) == 7
     assert data["Pegawai Satu"][3:12] == (21, 20, 1, 3, 0, 0, 1, 60, 95.2)
     assert rows[-1][3] == 65
     api = xlsx_of(as_exec.get(f"/api/v1/reports/agency/download/xlsx/?{Q}"))
@@ -216,13 +257,19 @@ def test_agency_pdf_is_refused_with_a_pointer_to_csv(october, as_exec):
 def test_an_empty_month_is_an_empty_report(october, as_exec, cast, kind):
     q = "month=2024-02" + (f"&officer={cast.officer_1.pk}" if kind == "officer" else "")
     page = as_exec.get(f"/reports/{kind}/?{q}")
-    assert page.status_code == 200 and 'id="report-empty"' in page.content.decode()
     rows = csv_of(as_exec.get(f"/reports/{kind}/?{q}&export=csv"))
-    assert len(rows) <= 2  # the header (and a totals line of zeros)
     xlsx = xlsx_of(as_exec.get(f"/reports/{kind}/?{q}&export=xlsx"))
-    assert len(xlsx) <= 2
     data = as_exec.get(f"/api/v1/reports/{kind}/?{q}").json()
-    assert data["rows"] == []
+    if kind in ("unit", "agency"):
+        # Attendance by unit or agency lists every officer in scope, each with nothing recorded.
+        assert page.status_code == 200 and data["rows"] and len(rows) == len(xlsx) == len(data["rows"]) + 2
+        assert all(row["attended"] == 0 and row["rate"] is None for row in data["rows"])
+        assert rows[-1][3:5] == ["0", "0"]
+    else:
+        assert page.status_code == 200 and 'id="report-empty"' in page.content.decode()
+        assert len(rows) <= 2  # the header (and a totals line of zeros)
+        assert len(xlsx) <= 2
+        assert data["rows"] == []
     if kind != "agency":
         assert pdf_text(as_exec.get(f"/reports/{kind}/?{q}&export=pdf"))
 

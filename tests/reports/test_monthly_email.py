@@ -53,14 +53,15 @@ def test_monthly_reports_are_sent_once(cast, settings):
         rows = list(
             load_workbook(io.BytesIO(content), read_only=True).worksheets[0].iter_rows(values_only=True)
         )
-        assert {r[0] for r in rows[1:-1]} == {"Pegawai Satu", "Pegawai Dua", "Pegawai Tiga"}
+        # Every officer of the agency, also those without a record that month.
+        assert {"Pegawai Satu", "Pegawai Dua", "Pegawai Tiga", "Penyelia Satu"} <= {r[0] for r in rows[1:-1]}
         sup = by_to[cast.supervisor_1.user.email]
         rows = list(
             load_workbook(io.BytesIO(sup.attachments[0][1]), read_only=True)
             .worksheets[0]
             .iter_rows(values_only=True)
         )
-        assert {r[0] for r in rows[1:-1]} == {"Pegawai Satu"}
+        assert {r[0] for r in rows[1:-1]} == {"Pegawai Satu", "Penyelia Satu"}  # the team and its head
         assert SentReport.objects.filter(month=MONTH).count() == 3
         mail.outbox.clear()
         tasks.send_monthly(MONTH.isoformat())
