@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Entry points behind `make run`, `make test` and `make bench`.
 
-serve     local services → migrate everything → demo data → development server (+ Celery worker
-          when REDIS_URL is set; without it tasks run in-process)
+serve     local services → migrate everything → demo data → development server, Celery beat (the
+          periodic jobs: nightly close, platform statistics, device pulls …) and, when REDIS_URL
+          is set, a Celery worker; without it every task runs in-process (beat's own included)
 test      local PostgreSQL + Redis + Chromium → pytest
 bench     local services → bench/run.py
 messages  compile the translation catalogues
@@ -26,6 +27,14 @@ def manage(*args: str, env: dict) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def beat_command(schedule: Path) -> list[str]:
+    """Celery beat, the periodic jobs' clock. Without REDIS_URL the settings make every task eager,
+    so beat runs each due job itself, in its own process: development gets its nightly close and
+    platform statistics without a broker (interval jobs run once at start, then on schedule)."""
+    return [PY, "-m", "celery", "-A", "spotme", "beat", "-l", "info", "--schedule", str(schedule),
+            "--scheduler", "spotme.celery:StartNowScheduler"]  # fmt: skip
+
+
 def serve() -> None:
     port = os.environ.get("PORT", "8000")
     env = dict(os.environ)
@@ -44,20 +53,26 @@ def serve() -> None:
         ),
         flush=True,
     )
-    worker = None
+    celery_env = {**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}"}
+    (ROOT / ".devdata").mkdir(exist_ok=True)
+    helpers = [
+        subprocess.Popen(beat_command(ROOT / ".devdata" / "celerybeat-schedule"), cwd=ROOT, env=celery_env)
+    ]
     if env.get("REDIS_URL"):
-        worker = subprocess.Popen(
-            [PY, "-m", "celery", "-A", "spotme", "worker", "-l", "info", "-c", "2"],
-            cwd=ROOT,
-            env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'platform'}"},
+        helpers.append(
+            subprocess.Popen(
+                [PY, "-m", "celery", "-A", "spotme", "worker", "-l", "info", "-c", "2"],
+                cwd=ROOT,
+                env=celery_env,
+            )  # fmt: skip
         )
     try:
         manage("runserver", f"127.0.0.1:{port}", env=env)
     except KeyboardInterrupt:
         pass
     finally:
-        if worker:
-            worker.terminate()
+        for helper in helpers:
+            helper.terminate()
 
 
 def test(args: list[str]) -> int:

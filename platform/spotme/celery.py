@@ -2,7 +2,8 @@
 
 import os
 
-from celery import signals
+from celery import schedules, signals
+from celery.beat import PersistentScheduler
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotme.settings")
@@ -10,6 +11,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotme.settings")
 app = CeleryApp("spotme")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class StartNowScheduler(PersistentScheduler):
+    """Beat for development (`make run`): interval jobs (platform statistics, device pulls, webhook
+    retries) run once at start instead of one whole interval later, so a newcomer sees their
+    results at once; crontab jobs keep their times."""
+
+    def setup_schedule(self):
+        super().setup_schedule()
+        now = self.app.now()
+        for entry in self.schedule.values():
+            if isinstance(entry.schedule, schedules.schedule):  # an interval (crontab is not one)
+                entry.last_run_at = now - entry.schedule.run_every
 
 
 # --- observability of workers and beat ---------------------------------------------------------
