@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import AgencyStatus
+
+LOOPBACK_ADDRESSES = {"127.0.0.1", "::1", "[::1]"}
 
 
 def is_api_request(request) -> bool:
@@ -20,6 +24,11 @@ class AgencyRoutingMiddleware(TenantMainMiddleware):
 
     def no_tenant_found(self, request, hostname):
         connection.set_schema_to_public()
+        if settings.DEBUG and hostname in LOOPBACK_ADDRESSES:
+            # `manage.py runserver` prints http://127.0.0.1:8000/, which names no agency and not the
+            # apex either: in development, send the newcomer who follows that line to the apex.
+            port = split_domain_port(request.get_host())[1] or request.get_port()
+            return HttpResponseRedirect(f"http://{settings.APEX_DOMAIN}:{port}{request.get_full_path()}")
         if is_api_request(request):
             return JsonResponse(
                 {"detail": _("No agency is served at this address."), "code": "unknown_agency"}, status=404

@@ -94,3 +94,14 @@ def test_suspending_needs_a_reason(operator_client, agency_a):
     operator_client.post(f"/console/agencies/{agency_a.pk}/status/", {"status": "suspended", "reason": ""})
     agency_a.refresh_from_db()
     assert agency_a.status == AgencyStatus.ACTIVE
+
+
+def test_in_development_the_address_runserver_prints_leads_to_the_apex(platform_db, client_for, settings):
+    """runserver prints http://127.0.0.1:8000/; that address names no agency. In development it
+    redirects to the apex on the same port; in production it stays an unknown host."""
+    settings.DEBUG = True
+    response = client_for("127.0.0.1:8000").get("/console/?next=x")
+    assert response.status_code == 302
+    assert response["Location"] == "http://localhost:8000/console/?next=x"
+    settings.DEBUG = False
+    assert client_for("127.0.0.1:8000").get("/").status_code in (400, 404)
