@@ -3,12 +3,15 @@
 An export is one tar file:
 
     manifest.json    what was exported: the agency's public rows (Agency, Domain, its application),
-                     the row count of every table in its schema, the migrations applied there
+                     the row count of every table in its schema, the migrations applied there, and
+                     the size and SHA-256 of the dump and of every uploaded file
     schema.pgdump    pg_dump of the agency's schema, custom format, without owners or grants
     media/...        the agency's uploaded files (MEDIA_ROOT/<schema>/)
 
 The counts and the dump come from one snapshot (pg_dump --snapshot), so they agree even while the
-agency is in use; a restore checks them before it commits anything.
+agency is in use; a restore checks them before it commits anything. The manifest comes first in the
+tar and lists every other member: an export cut short, with a file missing, added or changed, is
+refused by `verify_export` and `restore_agency` (naming the file) before anything is restored.
 
 A restore under the original schema name runs pg_restore itself. Under another subdomain (a copy
 next to the original, e.g. to inspect an old state) pg_restore writes SQL and the schema name is
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import io
 import json
 import logging
@@ -34,7 +38,7 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core import serializers
@@ -52,7 +56,8 @@ from . import schemas
 log = logging.getLogger(__name__)
 
 FORMAT = "spotme-agency-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the manifest lists every member with its size and SHA-256
+OLDEST_READABLE_VERSION = 1  # version 1 lists no files: restored only when asked to trust them
 MANIFEST = "manifest.json"
 DUMP = "schema.pgdump"
 MEDIA = "media"
@@ -182,7 +187,7 @@ def export_agency(agency: Agency, output: Path, *, status: str | None = None) ->
     if not schema_exists(schema):
         raise BackupError(f"Schema {schema} does not exist.")
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(output)
     with tempfile.TemporaryDirectory(prefix="spotme-export-") as tmp:
         dump = Path(tmp) / DUMP
         snapshot = _snapshot_connection()
@@ -207,6 +212,12 @@ def export_agency(agency: Agency, output: Path, *, status: str | None = None) ->
         finally:
             snapshot.rollback()
             snapshot.close()
+        # The files as they are now, copied once: the manifest describes exactly what the tar holds
+        # even if an officer uploads a logo meanwhile.
+        media_copy = Path(tmp) / MEDIA
+        source_media = Path(settings.MEDIA_ROOT) / schema
+        if source_media.is_dir():
+            shutil.copytree(source_media, media_copy, symlinks=False)
         manifest = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -216,42 +227,186 @@ def export_agency(agency: Agency, output: Path, *, status: str | None = None) ->
             "apex_domain": settings.APEX_DOMAIN,
             "tables": counts,
             "migrations": migrations,
+            "dump": _describe(dump),
+            "files": _describe_tree(media_copy),
             **_public_rows(agency, status),
         }
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w") as archive:
-            data = json.dumps(manifest, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(data)
-            info.mtime = int(timezone.now().timestamp())
-            archive.addfile(info, io.BytesIO(data))
-            archive.add(dump, arcname=DUMP)
-            media = Path(settings.MEDIA_ROOT) / schema
-            if media.is_dir():
-                archive.add(media, arcname=MEDIA)
+        with open(partial, "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w") as archive:
+                data = json.dumps(manifest, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size = len(data)
+                info.mtime = int(timezone.now().timestamp())
+                archive.addfile(info, io.BytesIO(data))
+                archive.add(dump, arcname=DUMP)
+                for entry in manifest["files"]:
+                    archive.add(media_copy / entry["path"], arcname=f"{MEDIA}/{entry['path']}")
+            raw.flush()
+            os.fsync(raw.fileno())  # on the backup volume before the schema may be dropped
         partial.replace(output)
-    log.info("exported agency %s to %s (%d tables)", schema, output, len(counts))
+        _fsync_dir(output.parent)
+    log.info(
+        "exported agency %s to %s (%d tables, %d files)", schema, output, len(counts), len(manifest["files"])
+    )
     return ExportResult(path=output, manifest=manifest)
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _describe(path: Path) -> dict:
+    return {"size": path.stat().st_size, "sha256": _sha256(path)}
+
+
+def _describe_tree(root: Path) -> list[dict]:
+    """Every regular file under `root`, as {path (posix, relative), size, sha256}, sorted."""
+    if not root.is_dir():
+        return []
+    files = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+        files.append({"path": path.relative_to(root).as_posix(), **_describe(path)})
+    return files
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every filesystem lets a directory be opened
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def check_writable(output: Path) -> None:
+    """Fail early and clearly (before any agency is suspended) when the export cannot be written."""
+    output = Path(output)
+    if output.is_dir():
+        raise BackupError(f"{output} is a directory: give the export file's name.")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        probe = output.with_name(output.name + ".partial")
+        with open(probe, "wb"):
+            pass
+        probe.unlink()
+    except OSError as exc:
+        raise BackupError(f"Cannot write the export to {output}: {exc.strerror or exc}.") from exc
+
+
 def read_manifest(path: Path) -> dict:
+    """The manifest, the archive's first member (read without scanning the rest, so a damaged
+    tail is reported by check_contents with the file it hits)."""
     try:
         with tarfile.open(path, "r") as archive:
-            manifest = json.load(archive.extractfile(MANIFEST))
-            if archive.getmember(DUMP).size == 0:
-                raise BackupError(f"{path}: the schema dump is empty")
-    except (tarfile.TarError, KeyError, json.JSONDecodeError, OSError) as exc:
+            first = archive.next()
+            if first is None or first.name != MANIFEST:
+                raise KeyError(MANIFEST)
+            manifest = json.load(archive.extractfile(first))
+    except (tarfile.TarError, KeyError, json.JSONDecodeError, OSError, EOFError) as exc:
         raise BackupError(f"{path} is not an agency export: {exc}") from exc
-    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
-        raise BackupError(f"{path}: unknown export format {manifest.get('format')} {manifest.get('version')}")
+    version = manifest.get("version")
+    if (
+        manifest.get("format") != FORMAT
+        or not isinstance(version, int)
+        or not OLDEST_READABLE_VERSION <= version <= FORMAT_VERSION
+    ):
+        raise BackupError(f"{path}: unknown export format {manifest.get('format')} {version}")
     return manifest
 
 
-def verify_export(path: Path) -> dict:
-    """The archive opens, its manifest reads, and pg_restore can list its dump."""
+def _expected_members(manifest: dict) -> dict[str, dict]:
+    expected = {DUMP: manifest["dump"]}
+    for entry in manifest["files"]:
+        name = PurePosixPath(entry["path"])
+        if name.is_absolute() or ".." in name.parts:
+            raise BackupError(f"The manifest lists an unsafe file name: {entry['path']}")
+        expected[f"{MEDIA}/{name}"] = entry
+    return expected
+
+
+def check_contents(path: Path, *, into: Path | None = None, trust_files: bool = False) -> dict:
+    """Read the whole archive once and compare every member with the manifest: the dump and each
+    uploaded file must be there, complete, and have the listed SHA-256; nothing unlisted may be
+    there. `into`: also extract the members there (a restore then uses exactly what was checked).
+    Raises BackupError naming the first files that differ. Returns the manifest."""
     manifest = read_manifest(path)
-    with tempfile.TemporaryDirectory(prefix="spotme-verify-") as tmp, tarfile.open(path, "r") as archive:
-        archive.extract(DUMP, tmp, filter="data")
+    if manifest["version"] < 2:
+        if not trust_files:
+            raise BackupError(
+                f"{path} was made by an older version whose manifest does not list its files, so "
+                f"missing or changed files cannot be detected. Make a new export, or restore it "
+                f"with --trust-files if you accept that risk."
+            )
+        expected = None
+    else:
+        expected = _expected_members(manifest)
+    seen: dict[str, dict] = {}
+    problems: list[str] = []
+    current = MANIFEST
+    try:
+        with tarfile.open(path, "r") as archive:
+            for member in archive:
+                current = member.name
+                if member.name == MANIFEST or member.isdir():
+                    continue
+                if not member.isfile():
+                    problems.append(f"{member.name}: not a regular file")
+                    continue
+                if expected is not None and member.name not in expected:
+                    problems.append(f"{member.name}: not listed in the manifest")
+                    continue
+                name = PurePosixPath(member.name)
+                unsafe = name.parts[0] != MEDIA or ".." in name.parts or name.is_absolute()
+                if member.name != DUMP and unsafe:
+                    problems.append(f"{member.name}: not a file an export holds")
+                    continue
+                destination = None
+                if into is not None:
+                    destination = into / member.name
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                size, digest = _copy_hashing(archive.extractfile(member), destination)
+                seen[member.name] = {"size": size, "sha256": digest}
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise BackupError(f"{path} is cut short or damaged (while reading {current}): {exc}") from exc
+    if expected is not None:
+        for name, want in expected.items():
+            got = seen.get(name)
+            if got is None:
+                problems.append(f"{name}: missing")
+            elif got["size"] != want["size"]:
+                problems.append(f"{name}: {got['size']} bytes instead of {want['size']}")
+            elif got["sha256"] != want["sha256"]:
+                problems.append(f"{name}: content differs (SHA-256 mismatch)")
+    elif not seen.get(DUMP, {}).get("size"):
+        problems.append(f"{DUMP}: missing or empty")
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise BackupError(f"{path} does not match its manifest: {shown}")
+    return manifest
+
+
+def _copy_hashing(source, destination: Path | None) -> tuple[int, str]:
+    """Read `source` to its end (writing it to `destination` if given): its size and SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(destination, "wb") if destination is not None else contextlib.nullcontext() as target:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+            if target is not None:
+                target.write(block)
+    return size, digest.hexdigest()
+
+
+def verify_export(path: Path, *, trust_files: bool = False) -> dict:
+    """The archive opens, every member matches the manifest, and pg_restore can list its dump."""
+    with tempfile.TemporaryDirectory(prefix="spotme-verify-") as tmp:
+        manifest = check_contents(path, into=Path(tmp), trust_files=trust_files)
         listing = _run([pg_program("pg_restore"), "--list", str(Path(tmp) / DUMP)]).stdout
     if f"SCHEMA - {manifest['schema']}" not in listing:
         raise BackupError(f"{path}: the dump does not hold schema {manifest['schema']}")
@@ -391,7 +546,10 @@ def _recreate_public_rows(manifest: dict, subdomain: str, schema: str, reinstate
     return agency
 
 
-def restore_agency(path: Path, *, as_subdomain: str | None = None) -> Agency:
+def restore_agency(path: Path, *, as_subdomain: str | None = None, trust_files: bool = False) -> Agency:
+    """All or nothing: the archive is checked against its manifest (every file, by SHA-256) and
+    its files staged beside MEDIA_ROOT before the schema is restored; any failure leaves neither
+    schema, rows nor files behind. `trust_files`: accept a version-1 export (files unlisted)."""
     manifest = read_manifest(path)
     subdomain = normalise_subdomain(as_subdomain or manifest["subdomain"])
     try:
@@ -407,26 +565,42 @@ def restore_agency(path: Path, *, as_subdomain: str | None = None) -> Agency:
             f"(e.g. {sorted(unknown)[0]}): restore it with the version that made it."
         )
     reinstate = _check_target(subdomain, target)
+    media_root = Path(settings.MEDIA_ROOT)
+    destination = media_root / target
     with tempfile.TemporaryDirectory(prefix="spotme-restore-") as tmp:
-        with tarfile.open(path, "r") as archive:
-            archive.extractall(tmp, filter="data")
-        _restore_schema(Path(tmp) / DUMP, manifest["schema"], target)
-        try:
-            with connection.cursor() as cursor:
-                counts = table_counts(cursor, target)
-            if counts != manifest["tables"]:
-                expected = manifest["tables"]
-                differ = sorted(t for t in {*counts, *expected} if counts.get(t) != expected.get(t))
-                raise BackupError(f"Row counts differ from the export in: {', '.join(differ)}")
-            with transaction.atomic():
-                agency = _recreate_public_rows(manifest, subdomain, target, reinstate)
-        except BaseException:
-            schemas.drop_schema(target)
-            raise
+        check_contents(path, into=Path(tmp), trust_files=trust_files)
+        staged = None
         media = Path(tmp) / MEDIA
         if media.is_dir():
-            destination = Path(settings.MEDIA_ROOT) / target
-            shutil.copytree(media, destination, dirs_exist_ok=True)
+            # Staged on the media volume itself, so the final step is a rename, not a copy.
+            try:
+                media_root.mkdir(parents=True, exist_ok=True)
+                staged = Path(tempfile.mkdtemp(prefix=f".restoring-{target}-", dir=media_root))
+                shutil.copytree(media, staged, dirs_exist_ok=True)
+            except OSError as exc:
+                if staged is not None:
+                    shutil.rmtree(staged, ignore_errors=True)
+                raise BackupError(f"Cannot write the agency's files under {media_root}: {exc}") from exc
+        try:
+            _restore_schema(Path(tmp) / DUMP, manifest["schema"], target)
+            try:
+                with connection.cursor() as cursor:
+                    counts = table_counts(cursor, target)
+                if counts != manifest["tables"]:
+                    expected = manifest["tables"]
+                    differ = sorted(t for t in {*counts, *expected} if counts.get(t) != expected.get(t))
+                    raise BackupError(f"Row counts differ from the export in: {', '.join(differ)}")
+                with transaction.atomic():
+                    agency = _recreate_public_rows(manifest, subdomain, target, reinstate)
+                    if staged is not None:
+                        _move_into_place(staged, destination)
+                        staged = None
+            except BaseException:
+                schemas.drop_schema(target)
+                raise
+        finally:
+            if staged is not None:
+                shutil.rmtree(staged, ignore_errors=True)
     if schemas.pending_schemas([target], known):  # an export made by an older version
         from django.core.management import call_command
 
@@ -436,7 +610,24 @@ def restore_agency(path: Path, *, as_subdomain: str | None = None) -> Agency:
     return agency
 
 
+def _move_into_place(staged: Path, destination: Path) -> None:
+    """Inside the public rows' transaction: if this fails, the rows roll back with it."""
+    if destination.exists():
+        # Left over from an earlier life of the subdomain: the export's files win.
+        shutil.copytree(staged, destination, dirs_exist_ok=True)
+        shutil.rmtree(staged, ignore_errors=True)
+    else:
+        staged.replace(destination)
+
+
 # --- offboarding ---------------------------------------------------------------------------------
+
+
+def backup_dir_is_persistent() -> bool:
+    """False when the deployment says SPOTME_BACKUP_DIR is lost with the pod (the chart sets
+    SPOTME_BACKUP_DIR_PERSISTENT=0 when no volume claim backs it); unset: assumed persistent."""
+    value = os.environ.get("SPOTME_BACKUP_DIR_PERSISTENT", "1").strip().lower()
+    return value not in {"0", "false", "no", "off"}
 
 
 def default_export_path(agency: Agency, kind: str = "offboard") -> Path:
@@ -451,6 +642,7 @@ def offboard_agency(agency: Agency, *, output: Path, reason: str = "") -> Export
         raise BackupError("The platform itself cannot be offboarded.")
     if agency.status == AgencyStatus.OFFBOARDED:
         raise BackupError(f"{agency.subdomain} is already offboarded.")
+    check_writable(output)
     previous = agency.status
     # No more writes from its users while the export runs (the nightly jobs skip it too), so
     # nothing is written after the export's snapshot and lost with the schema.

@@ -1,4 +1,5 @@
-"""Celery tasks for provisioning. Idempotent: a duplicate delivery of the same task does nothing."""
+"""Celery tasks for provisioning. Idempotent: a duplicate delivery of the same task does nothing; a
+delivery after its worker was killed takes the job over once that worker's lease has expired."""
 
 from __future__ import annotations
 
@@ -13,26 +14,62 @@ from spotme.celery import app
 log = logging.getLogger(__name__)
 
 
-@app.task(name="provisioning.provision_application", acks_late=True)
-def provision_application(application_id: int) -> str:
+# A redelivered task that finds another worker's live lease checks again when it ends, this often.
+MAX_LEASE_WAITS = 10
+
+
+@app.task(name="provisioning.provision_application", bind=True, acks_late=True, max_retries=MAX_LEASE_WAITS)
+def provision_application(self, application_id: int) -> str:
+    """Provision an approved application. Claimed with a lease (spotme/leases.py) that a heartbeat
+    renews: a worker killed mid-way leaves the application PROVISIONING with a lease that expires,
+    after which the redelivered task (or the operator's retry) claims it again. Provisioning is one
+    transaction, so the dead attempt left nothing behind and starting over is safe."""
+    from django.db.models import F, Q
+
     from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus, ProvisioningEvent
+    from spotme import leases
+    from tenants.models import Agency
 
     from .services import AgencyRequest, provision_agency
 
-    # Claim the application: only one worker moves it from QUEUED to PROVISIONING.
-    with transaction.atomic():
-        app_row = AgencyApplication.objects.select_for_update().get(pk=application_id)
-        if app_row.status != ApplicationStatus.QUEUED:
-            return f"skipped: {app_row.status}"
-        app_row.status = ApplicationStatus.PROVISIONING
-        app_row.provisioning_attempts += 1
-        app_row.provisioning_started_at = timezone.now()
-        app_row.save(update_fields=["status", "provisioning_attempts", "provisioning_started_at"])
-        ProvisioningEvent.objects.create(
-            application=app_row,
-            kind=ProvisioningEvent.Kind.STARTED,
-            message=f"attempt {app_row.provisioning_attempts}",
+    stale = AgencyApplication.objects.filter(pk=application_id, status=ApplicationStatus.PROVISIONING).first()
+    previous_owner = stale.lease_owner if stale else ""
+    owner = leases.claim(
+        AgencyApplication.objects.filter(
+            Q(status=ApplicationStatus.QUEUED) | Q(status=ApplicationStatus.PROVISIONING), pk=application_id
+        ),
+        status=ApplicationStatus.PROVISIONING,
+        provisioning_attempts=F("provisioning_attempts") + 1,
+        provisioning_started_at=timezone.now(),
+    )
+    if owner is None:
+        app_row = AgencyApplication.objects.filter(pk=application_id).first()
+        if app_row is None or app_row.status != ApplicationStatus.PROVISIONING:
+            return f"skipped: {app_row.status if app_row else 'gone'}"
+        # Another worker holds a live lease: look again when it would have expired (if that worker
+        # finishes, the application is PROVISIONED by then and this ends as "skipped").
+        wait = (
+            max(1.0, (app_row.lease_expires_at - timezone.now()).total_seconds() + 1)
+            if app_row.lease_expires_at
+            else 1.0
         )
+        raise self.retry(countdown=wait)
+
+    app_row = AgencyApplication.objects.get(pk=application_id)
+    resumed = previous_owner and previous_owner != owner
+    ProvisioningEvent.objects.create(
+        application=app_row,
+        kind=ProvisioningEvent.Kind.STARTED,
+        message=f"attempt {app_row.provisioning_attempts}"
+        + (f" (taken over from {previous_owner}, whose lease expired)" if resumed else ""),
+    )
+    if Agency.objects.filter(application_id=application_id).exists():
+        # The previous attempt committed and its worker died before recording it.
+        agency = Agency.objects.get(application_id=application_id)
+        from .services import agency_url
+
+        _record_success(application_id, owner, agency_url(agency), 0)
+        return "provisioned"
 
     started = time.monotonic()
     request = AgencyRequest(
@@ -48,13 +85,16 @@ def provision_application(application_id: int) -> str:
         language=app_row.language,
     )
     try:
-        result = provision_agency(request, application=app_row)
+        with leases.Heartbeat(AgencyApplication, application_id, owner):
+            result = provision_agency(request, application=app_row)
     except Exception as exc:  # every failure is shown to the operator, who can retry
         log.exception("provisioning of application %s failed", application_id)
         message = "; ".join(getattr(exc, "messages", [])) or f"{type(exc).__name__}: {exc}"
         with transaction.atomic():
-            AgencyApplication.objects.filter(pk=application_id).update(
-                status=ApplicationStatus.FAILED, last_error=message
+            # Only while the lease is ours: a worker that lost it must not overwrite the outcome of
+            # the one that took over.
+            leases.release(
+                AgencyApplication, application_id, owner, status=ApplicationStatus.FAILED, last_error=message
             )
             ProvisioningEvent.objects.create(
                 application_id=application_id,
@@ -63,14 +103,25 @@ def provision_application(application_id: int) -> str:
                 duration_ms=int((time.monotonic() - started) * 1000),
             )
         return "failed"
+    _record_success(application_id, owner, result.url, result.duration_ms)
+    return "provisioned"
+
+
+def _record_success(application_id: int, owner: str, url: str, duration_ms: int) -> None:
+    from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus, ProvisioningEvent
+
     with transaction.atomic():
+        # The agency exists: that is the truth whoever holds the lease now.
         AgencyApplication.objects.filter(pk=application_id).update(
-            status=ApplicationStatus.PROVISIONED, provisioned_at=timezone.now(), last_error=""
+            status=ApplicationStatus.PROVISIONED,
+            provisioned_at=timezone.now(),
+            last_error="",
+            lease_owner="",
+            lease_expires_at=None,
         )
         ProvisioningEvent.objects.create(
             application_id=application_id,
             kind=ProvisioningEvent.Kind.SUCCEEDED,
-            message=result.url,
-            duration_ms=result.duration_ms,
+            message=url,
+            duration_ms=duration_ms,
         )
-    return "provisioned"

@@ -297,9 +297,23 @@ CELERY_RESULT_BACKEND = None
 # Without Redis there is no broker: tasks run in-process, right where they are enqueued.
 CELERY_TASK_ALWAYS_EAGER = env_bool("SPOTME_CELERY_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
+# A task is acknowledged only once it has finished, and one whose pool process died is put back
+# (reject_on_worker_lost). If the whole worker is killed (SIGKILL, OOM, node lost), its unacknowledged
+# task goes back to the queue after the broker's visibility timeout, swept every few seconds by the
+# other workers. It must exceed the longest countdown a task waits (device-pull backoff: 30 min),
+# or that task is delivered twice. Long jobs hold leases (spotme/leases.py, SPOTME_LEASE_SECONDS)
+# that a dead worker stops renewing, so the redelivered task (or an operator) can take the job over.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+_visibility_timeout = env_int("SPOTME_CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    # How often a worker looks for tasks a dead worker left unacknowledged: a tenth of the timeout.
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 10)),
+    "unacked_restore_throttle": 1 if _visibility_timeout < 600 else 10,
+}
+SPOTME_LEASE_SECONDS = env_int("SPOTME_LEASE_SECONDS", 60)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SPOTME_CELERY_QUEUE", "spotme")
 CELERY_TIMEZONE = "Asia/Kuala_Lumpur"
 CELERY_BEAT_SCHEDULE = {

@@ -71,12 +71,25 @@ def reject_application(app_id: int, *, operator, reason: str) -> AgencyApplicati
 def retry_provisioning(app_id: int, *, operator) -> AgencyApplication:
     with transaction.atomic():
         app = _locked(app_id)
-        if app.status != ApplicationStatus.FAILED:
-            raise ApplicationStateError(_("Only a failed provisioning can be retried."))
+        if app.status == ApplicationStatus.PROVISIONING and app.lease_is_live:
+            raise ApplicationStateError(
+                _(
+                    "Provisioning is still running (a worker holds it until %(time)s). If that worker "
+                    "has stopped, it can be retried after that time."
+                )
+                % {"time": timezone.localtime(app.lease_expires_at).strftime("%H:%M:%S")}
+            )
+        if not app.can_retry:
+            raise ApplicationStateError(_("Only a failed or stuck provisioning can be retried."))
+        stuck = app.status == ApplicationStatus.PROVISIONING
         app.status = ApplicationStatus.QUEUED
-        app.save(update_fields=["status"])
+        app.lease_owner, app.lease_expires_at = "", None
+        app.save(update_fields=["status", "lease_owner", "lease_expires_at"])
         ProvisioningEvent.objects.create(
-            application=app, kind=ProvisioningEvent.Kind.QUEUED, actor=operator, message="retry"
+            application=app,
+            kind=ProvisioningEvent.Kind.QUEUED,
+            actor=operator,
+            message="retry after the worker's lease expired" if stuck else "retry",
         )
         _enqueue_provisioning(app)
     return app

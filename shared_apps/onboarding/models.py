@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from spotme.accounts.mykad import validate_mykad
+from spotme.leases import LeaseFields
 from spotme.malaysia import State
 
 
@@ -19,7 +20,7 @@ class ApplicationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class AgencyApplication(models.Model):
+class AgencyApplication(LeaseFields):
     agency_name = models.CharField(_("agency name"), max_length=200)
     ministry = models.CharField(_("ministry / parent body"), max_length=200)
     state = models.CharField(_("state"), max_length=2, choices=State.choices)
@@ -69,7 +70,10 @@ class AgencyApplication(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.status == ApplicationStatus.FAILED
+        """Failed, or stuck: provisioning whose worker stopped renewing its lease (killed)."""
+        if self.status == ApplicationStatus.FAILED:
+            return True
+        return self.status == ApplicationStatus.PROVISIONING and not self.lease_is_live
 
 
 class ProvisioningEvent(models.Model):

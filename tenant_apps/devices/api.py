@@ -196,12 +196,30 @@ class DeviceIntegrationViewSet(OrgAdminOnly, AgencyViewSet):
 
     @extend_schema(
         request=None,
-        responses={202: inline_serializer("DevicePullStarted", {"status": serializers.CharField()})},
+        responses={
+            202: inline_serializer("DevicePullStarted", {"status": serializers.CharField()}),
+            409: inline_serializer(
+                "DevicePullBusy",
+                {
+                    "status": serializers.CharField(),
+                    "detail": serializers.CharField(),
+                    "retry_after_seconds": serializers.IntegerField(),
+                },
+            ),
+        },
     )
     @action(detail=False, methods=["post"], url_path="pull")
     def pull(self, request):
-        from .tasks import pull_agency
+        from .tasks import pull_agency, running_pull
 
+        running = running_pull()
+        if running is not None:
+            wait = services.busy_seconds(running)
+            return Response(
+                {"status": "busy", "detail": services.busy_message(running), "retry_after_seconds": wait},
+                status=status.HTTP_409_CONFLICT,
+                headers={"Retry-After": str(wait)},
+            )
         pull_agency.delay(source=DeviceBatch.Source.PULL_NOW, user_id=request.user.pk)
         return Response({"status": "started"}, status=status.HTTP_202_ACCEPTED)
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from spotme import crypto
+from spotme.leases import LeaseFields
 
 DEFAULT_PULL_TIMES = [time(7, 0), time(22, 0)]
 DEFAULT_TIMEZONE = "Asia/Kuala_Lumpur"
@@ -45,7 +46,7 @@ class WindowFormat(models.TextChoices):
     EPOCH = "epoch", _("Unix time (seconds)")
 
 
-class DeviceIntegration(models.Model):
+class DeviceIntegration(LeaseFields):
     """The agency's device API and how to read it (one row per agency schema)."""
 
     enabled = models.BooleanField(_("scheduled pulls on"), default=False)

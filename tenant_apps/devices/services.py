@@ -190,6 +190,19 @@ def test_connection() -> dict:
     }
 
 
+def busy_seconds(running) -> int:
+    """Seconds until the running pull's lease would expire (it is renewed while the pull lives)."""
+    _owner, expires_at = running
+    return max(1, int((expires_at - timezone.now()).total_seconds()) + 1)
+
+
+def busy_message(running) -> str:
+    return _(
+        "A pull is already running for this agency; wait for its result in the list of batches. "
+        "If its worker has stopped, pulling is possible again within %(seconds)d seconds."
+    ) % {"seconds": busy_seconds(running)}
+
+
 # --- files -----------------------------------------------------------------------------------------
 
 

@@ -1,14 +1,13 @@
 """Scheduled device pulls. The beat task (public schema) looks at every active agency and enqueues one
 pull task per agency whose next pull time has come; each pull runs in its agency's schema
-(tenant-schemas-celery carries it), holds that agency's lock, and retries itself with backoff on
-timeouts and server errors. One agency's failure or slowness never holds up another's."""
+(tenant-schemas-celery carries it), holds a lease on the agency's DeviceIntegration row (renewed by a
+heartbeat, so a killed worker's lease expires within SPOTME_LEASE_SECONDS), and retries itself with
+backoff on timeouts and server errors. One agency's failure or slowness never holds up another's."""
 
 from __future__ import annotations
 
 import logging
-import uuid
 
-from django.core.cache import cache
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -16,8 +15,6 @@ from spotme.celery import app
 
 log = logging.getLogger(__name__)
 
-LOCK_KEY = "devices:pull-lock"  # the cache's key function adds the agency's schema
-LOCK_SECONDS = 15 * 60  # longer than any pull with its timeouts; a crashed worker frees it by then
 MAX_RETRIES = 4
 BACKOFF_SECONDS = (60, 180, 600, 1800)
 
@@ -51,24 +48,44 @@ def pulls_due_everywhere() -> int:
     return enqueued
 
 
-def acquire_lock() -> str | None:
-    token = uuid.uuid4().hex
-    return token if cache.add(LOCK_KEY, token, LOCK_SECONDS) else None
+def acquire_lease() -> str | None:
+    """Claim the agency's pull: the owner token, or None while another pull's lease is live."""
+    from spotme import leases
+
+    from .models import DeviceIntegration
+
+    integration = DeviceIntegration.current()
+    return leases.claim(DeviceIntegration.objects.filter(pk=integration.pk))
 
 
-def release_lock(token: str) -> None:
-    if cache.get(LOCK_KEY) == token:
-        cache.delete(LOCK_KEY)
+def release_lease(token: str) -> None:
+    from spotme import leases
+
+    from .models import DeviceIntegration
+
+    leases.release(DeviceIntegration, DeviceIntegration.current().pk, token)
+
+
+def running_pull():
+    """(owner, expires_at) of the pull in progress, or None (for "pull now": busy or not)."""
+    from spotme import leases
+
+    from .models import DeviceIntegration
+
+    return leases.holder(DeviceIntegration, DeviceIntegration.current().pk)
 
 
 @app.task(name="devices.pull", bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def pull_agency(self, source: str = "scheduled", user_id: int | None = None) -> dict:
     """One agency's pull (its schema is the task's). Never two at once for the same agency: a pull
-    that finds the lock taken leaves it to the running one (the overlap window covers it)."""
+    that finds the lease held leaves it to the running one (the overlap window covers it)."""
+    from spotme import leases
+
     from .client import PullError
+    from .models import DeviceIntegration
     from .services import pull
 
-    token = acquire_lock()
+    token = acquire_lease()
     if token is None:
         return {"status": "busy"}
     try:
@@ -77,15 +94,16 @@ def pull_agency(self, source: str = "scheduled", user_id: int | None = None) -> 
             from spotme.accounts.models import User
 
             by = User.objects.filter(pk=user_id).first()
-        batch = pull(source=source, by=by)
+        with leases.Heartbeat(DeviceIntegration, DeviceIntegration.current().pk, token):
+            batch = pull(source=source, by=by)
         return {"status": batch.status, "batch": batch.pk, "new": batch.new}
     except PullError as exc:
         retries = self.request.retries or 0
         if retries >= MAX_RETRIES:
             return {"status": "failed", "error": exc.code}
-        release_lock(token)
+        release_lease(token)
         token = None
         raise self.retry(exc=exc, countdown=BACKOFF_SECONDS[min(retries, len(BACKOFF_SECONDS) - 1)]) from exc
     finally:
         if token is not None:
-            release_lock(token)
+            release_lease(token)

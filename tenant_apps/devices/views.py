@@ -74,8 +74,12 @@ def test_connection(request):
 @org_admin_only
 @require_POST
 def pull_now(request):
-    from .tasks import pull_agency
+    from .tasks import pull_agency, running_pull
 
+    running = running_pull()
+    if running is not None:
+        messages.warning(request, services.busy_message(running))
+        return redirect("devices:batches")
     pull_agency.delay(source=DeviceBatch.Source.PULL_NOW, user_id=request.user.pk)
     messages.success(request, _("The pull has started; its result appears in the list of batches."))
     return redirect("devices:batches")

@@ -165,11 +165,15 @@ def test_never_two_pulls_at_once_for_one_agency(cast, device_api):
     device_api.answer(Reply(body=GOOD))
     configure(cast.agency, device_api.url)
     with schema_context(cast.agency.schema_name):
-        token = tasks.acquire_lock()
+        token = tasks.acquire_lease()
+        assert tasks.acquire_lease() is None
+        assert tasks.running_pull()[0] == token
         assert tasks.pull_agency.delay().get() == {"status": "busy"}
         assert device_api.requests == []
-        tasks.release_lock(token)
+        tasks.release_lease(token)
+        assert tasks.running_pull() is None
         assert tasks.pull_agency.delay().get()["status"] == "imported"
+        assert tasks.running_pull() is None, "the pull gives its lease back"
 
 
 def test_test_connection_reads_without_writing(cast, device_api):

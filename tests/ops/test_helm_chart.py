@@ -261,3 +261,43 @@ def test_the_validator_has_teeth():
     bad = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"}, "spec": {"portz": []}}
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(bad, KUBERNETES_VERSIONS[0], strict=True)
+
+
+def _backups(documents: list[dict], deployment: str) -> tuple[dict, dict]:
+    pod = by_kind(documents, "Deployment", deployment)[0]["spec"]["template"]["spec"]
+    volume = next(v for v in pod["volumes"] if v["name"] == "backups")
+    mount = next(m for m in pod["containers"][0]["volumeMounts"] if m["name"] == "backups")
+    return volume, mount
+
+
+def test_exports_go_to_a_persistent_volume(chart):
+    """Offboarding writes the only export of an agency to SPOTME_BACKUP_DIR: a mounted claim, never
+    the memory-backed /tmp; without a claim the pods are told, and offboarding wants --output."""
+    documents = render(chart, production_values())
+    config = by_kind(documents, "ConfigMap")[0]["data"]
+    assert config["SPOTME_BACKUP_DIR"] == "/data/backups"
+    assert config["SPOTME_BACKUP_DIR_PERSISTENT"] == "1"
+    for deployment in ("spotme-web", "spotme-worker"):
+        volume, mount = _backups(documents, deployment)
+        assert volume["persistentVolumeClaim"] == {"claimName": "spotme-backups"}
+        assert mount["mountPath"] == config["SPOTME_BACKUP_DIR"]
+
+    values = copy.deepcopy(MINIMAL)
+    values["backups"] = {"createClaim": {"enabled": True, "size": "20Gi"}, "mountPath": "/exports"}
+    documents = render(chart, values)
+    validate(documents)
+    (claim,) = by_kind(documents, "PersistentVolumeClaim")
+    assert claim["metadata"]["name"] == "spotme-backups"
+    assert claim["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert claim["spec"]["resources"]["requests"]["storage"] == "20Gi"
+    volume, mount = _backups(documents, "spotme-web")
+    assert volume["persistentVolumeClaim"] == {"claimName": "spotme-backups"}
+    config = by_kind(documents, "ConfigMap")[0]["data"]
+    assert mount["mountPath"] == "/exports" == config["SPOTME_BACKUP_DIR"]
+    assert config["SPOTME_BACKUP_DIR_PERSISTENT"] == "1"
+
+    documents = render(chart, MINIMAL)
+    volume, _ = _backups(documents, "spotme-worker")
+    assert volume == {"name": "backups", "emptyDir": {}}, "trials: on disk, never memory-backed"
+    assert by_kind(documents, "ConfigMap")[0]["data"]["SPOTME_BACKUP_DIR_PERSISTENT"] == "0"

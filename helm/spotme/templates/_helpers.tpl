@@ -111,6 +111,16 @@ env:
   emptyDir:
     sizeLimit: {{ .Values.media.emptyDirSizeLimit }}
   {{- end }}
+- name: backups
+  {{- if .Values.backups.existingClaim }}
+  persistentVolumeClaim:
+    claimName: {{ .Values.backups.existingClaim }}
+  {{- else if .Values.backups.createClaim.enabled }}
+  persistentVolumeClaim:
+    claimName: {{ include "spotme.fullname" . }}-backups
+  {{- else }}
+  emptyDir: {}
+  {{- end }}
 {{- end -}}
 
 {{- define "spotme.volumeMounts" -}}
@@ -118,6 +128,8 @@ env:
   mountPath: /tmp
 - name: media
   mountPath: /data/media
+- name: backups
+  mountPath: {{ .Values.backups.mountPath }}
 {{- end -}}
 
 {{- define "spotme.podSpecCommon" -}}
@@ -127,4 +139,8 @@ imagePullSecrets:
 {{- end }}
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- end -}}
+
+{{- define "spotme.backupsPersistent" -}}
+{{- if or .Values.backups.existingClaim .Values.backups.createClaim.enabled }}1{{ else }}0{{ end -}}
 {{- end -}}

@@ -28,6 +28,8 @@ class Command(BaseCommand):
             result = export_agency(agency, output)
         except (Agency.DoesNotExist, BackupError) as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"Export failed: {exc}") from exc
         rows = sum(result.manifest["tables"].values())
         self.stdout.write(
             self.style.SUCCESS(
