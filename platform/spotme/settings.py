@@ -87,6 +87,16 @@ APEX_DOMAIN = (env_str("SPOTME_APEX_DOMAIN", "localhost") or "localhost").lower(
 HTTPS = env_bool("SPOTME_HTTPS", default=not (DEBUG or TESTING))
 # The port users reach the platform on, when not 80/443 (development): used in links we send out.
 SPOTME_PUBLIC_PORT = os.environ.get("SPOTME_PUBLIC_PORT", "")
+# Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (CIDRs, comma-separated; default:
+# none). Everyone else's are dropped by spotme.proxies.TrustedProxyMiddleware; the client address of
+# the audit trail, lockout, throttles and access log, and HTTPS detection follow from this one list.
+SPOTME_TRUSTED_PROXIES = (env_str("SPOTME_TRUSTED_PROXIES", "") or "").strip()
+try:
+    from spotme.proxies import parse_networks
+
+    parse_networks(SPOTME_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SPOTME_TRUSTED_PROXIES: {exc}") from exc
 ALLOWED_HOSTS = [
     APEX_DOMAIN,
     f".{APEX_DOMAIN}",
@@ -209,6 +219,9 @@ ROOT_URLCONF = "spotme.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "spotme.urls_public"
 
 MIDDLEWARE = [
+    # The client's address and scheme from trusted proxies only (SPOTME_TRUSTED_PROXIES): first, so
+    # every later reader (probes' internal check, metrics, axes, audit, throttles) agrees.
+    "spotme.proxies.TrustedProxyMiddleware",
     # Probes and /metrics on any host (a pod's IP address), before the host router: spotme/health.py.
     "spotme.health.ProbeMiddleware",
     "spotme.metrics.RequestMetricsMiddleware",  # per agency, unknown hosts included
@@ -219,6 +232,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spotme.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "spotme.security.PrivateResponseMiddleware",  # no-store for signed-in users and the API
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -357,6 +371,7 @@ CSRF_TRUSTED_ORIGINS = [
     f"{'https' if HTTPS else 'http'}://{APEX_DOMAIN}",
 ]
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SPOTME_SSL_REDIRECT", True)
+# Honoured only when a trusted proxy sent it: spotme.proxies drops the header from anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS

@@ -23,6 +23,7 @@ KUBERNETES_VERSIONS = ["1.27.0", "1.33.0"]
 # The least a user must give when not using secrets.existingSecret (values.yaml, "REQUIRED").
 MINIMAL = {
     "apexDomain": "spotme.example.gov.my",
+    "config": {"trustedProxies": "10.244.0.0/16"},
     "image": {"repository": "registry.example.gov.my/jdn/spotme", "tag": "abc1234"},
     "secrets": {
         "secretKey": "k" * 64,

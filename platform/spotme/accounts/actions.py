@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from spotme.audit.events import client_ip, record_auth_event
 from spotme.audit.models import AuthEventKind
+from spotme.links import absolute_url
 
 from . import emails, two_factor
 from .lockout import on_apex
@@ -54,7 +55,7 @@ def _throttle_reset_requests(username: str, request) -> None:
         raise TooManyResetRequests
 
 
-def _reset_link(user: User, request) -> str:
+def _reset_link(user: User) -> str:
     path = reverse(
         "password_reset_confirm",
         kwargs={
@@ -62,9 +63,8 @@ def _reset_link(user: User, request) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    # The host the request came to is the agency's own (it chose the schema): the link leads back
-    # to the same agency, where the account lives.
-    return f"{'https' if request.is_secure() else 'http'}://{request.get_host()}{path}"
+    # To the agency's configured host (where the account lives), never the Host header's.
+    return absolute_url(path)
 
 
 def request_password_reset(username: str, *, request) -> bool:
@@ -91,7 +91,7 @@ def request_password_reset(username: str, *, request) -> bool:
             context = {
                 "name": user.get_full_name(),
                 "username": user.get_username(),
-                "link": _reset_link(user, request),
+                "link": _reset_link(user),
                 "agency_name": "" if on_apex() else getattr(tenant, "name", ""),
                 "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
             }
