@@ -413,7 +413,8 @@ SPOTME_PERMISSIONS_POLICY = {
 }
 SECURE_SSL_HOST = None
 SILENCED_SYSTEM_CHECKS = [
-    # Lockout counts per account, deliberately not per IP address (see AXES_LOCKOUT_PARAMETERS).
+    # Lockout counts per account, deliberately not per IP address (see AXES_LOCKOUT_PARAMETERS); the
+    # per-address limit counts different accounts instead (SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT).
     "axes.W006",
     *(["security.W019"] if not HTTPS else []),
 ]
@@ -422,7 +423,8 @@ SILENCED_SYSTEM_CHECKS = [
 # The limits are each agency's own (AgencyProfile: failed_login_limit, lockout_minutes); on the apex
 # (JDN operators) the defaults in spotme.accounts.policy apply. See spotme/accounts/lockout.py.
 # Attempts are kept in the database of the schema they happened in, so each agency counts its own.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Axes' database handler plus the per-address limit against password spraying (spotme.accounts.lockout).
+AXES_HANDLER = "spotme.accounts.lockout.AgencyAxesHandler"
 # Per account only: locking by address would let anyone lock out a whole office that shares one NAT
 # address, while an attacker rotating addresses still runs into each account's own count.
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -439,6 +441,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_ENABLE_ADMIN = False
+# Password spraying: failures for this many different accounts from one client address within the
+# window pause logins from that address until the window has passed (0: off).
+SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT = env_int("SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT", 10)
+SPOTME_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("SPOTME_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
 # Password reset requests per account and client address, and per account (spotme.accounts.actions).
 SPOTME_PASSWORD_RESET_LIMIT = 3
 SPOTME_PASSWORD_RESET_ACCOUNT_LIMIT = 10
