@@ -16,7 +16,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from spotme.audit.events import client_ip, record_auth_event
 from spotme.audit.models import AuthEventKind
@@ -24,7 +23,7 @@ from spotme.links import absolute_url
 
 from . import emails, two_factor
 from .lockout import on_apex
-from .models import User
+from .models import AuthenticatorDevice, User
 
 
 class TooManyResetRequests(Exception):
@@ -115,14 +114,14 @@ def reset_password(user: User, password: str, *, request=None) -> User:
     return user
 
 
-def enable_totp(device: TOTPDevice, code: str, *, request=None) -> two_factor.CodeCheck:
+def enable_totp(device: AuthenticatorDevice, code: str, *, request=None) -> two_factor.CodeCheck:
     """Confirm the device being set up with a code from it; it replaces any earlier device."""
     check = two_factor.check_code(device, code)
     if not check.ok:
         return check
     with transaction.atomic():
-        TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
-        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        AuthenticatorDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+        AuthenticatorDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
         record_auth_event(AuthEventKind.TOTP_ENABLED, request=request, user=device.user)
     return check
@@ -141,7 +140,7 @@ def disable_totp(user: User, code: str, *, request=None) -> None:
     if not check.ok:
         raise ValidationError(code_error(check), code="totp_invalid")
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
+        AuthenticatorDevice.objects.filter(user=user).delete()
         record_auth_event(AuthEventKind.TOTP_DISABLED, request=request, user=user)
 
 
