@@ -329,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
     "platform-stats": {"task": "operators.collect_stats_everywhere", "schedule": 900.0},
     # Webhook deliveries due for a retry that no countdown task carries (long waits, lost tasks).
     "webhook-retries": {"task": "opendata.retry_due_everywhere", "schedule": 300.0},
+    # Retention, per agency and its own periods (AgencyProfile): token uses, webhook deliveries,
+    # notifications.
+    "opendata-retention": {"task": "opendata.purge_old_everywhere", "schedule": crontab(hour=3, minute=10)},
+    "notifications-retention": {"task": "notifications.purge_old_everywhere",
+                                "schedule": crontab(hour=3, minute=20)},
     # Integrasi Peranti: every few minutes, one pull task per agency whose next pull time has come.
     "device-pulls": {"task": "devices.pulls_due_everywhere", "schedule": 120.0},
 }
