@@ -10,7 +10,8 @@ Everything is read from the environment so one image serves every environment:
     GUNICORN_THREADS        threads per worker (4): requests wait mostly on PostgreSQL.
     GUNICORN_TIMEOUT        seconds before a stuck worker is replaced (30)
     GUNICORN_MAX_REQUESTS   recycle a worker after this many requests (2000, with jitter)
-    FORWARDED_ALLOW_IPS     proxies trusted for X-Forwarded-* (gunicorn's default 127.0.0.1)
+    SPOTME_TRUSTED_PROXIES  proxies (CIDRs) trusted for X-Forwarded-*, by gunicorn and the app alike
+                            (spotme.proxies); default none
     PROMETHEUS_MULTIPROC_DIR  samples of all workers, added up at /metrics (emptied at start)
 
 Logs are JSON lines on stdout/stderr (spotme.gunicorn_logging), with the agency and request id.
@@ -42,7 +43,8 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 # The heartbeat file goes to memory: the root filesystem is read-only in the pods.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# One list for gunicorn and Django (spotme.proxies): no one else's X-Forwarded-* is believed.
+forwarded_allow_ips = os.environ.get("SPOTME_TRUSTED_PROXIES", "").replace(" ", "")
 proxy_allow_ips = forwarded_allow_ips
 
 # No control socket (gunicorn >= 25.1 puts one in $HOME): the root filesystem is read-only, and

@@ -9,6 +9,7 @@ from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import remove_www
 
 from tenants.models import AgencyStatus
 
@@ -21,6 +22,14 @@ def is_api_request(request) -> bool:
 
 class AgencyRoutingMiddleware(TenantMainMiddleware):
     """django-tenants' host → schema routing, with a friendly page for hosts nobody owns."""
+
+    @staticmethod
+    def hostname_from_request(request):
+        # DNS names are case-insensitive and "kelantan.localhost." (fully qualified) is the same
+        # host: lower case, no trailing dot, no port, as the Domain rows are stored. get_host()
+        # has already checked it against ALLOWED_HOSTS (and raises DisallowedHost otherwise).
+        domain, _port = split_domain_port(request.get_host())
+        return remove_www(domain)
 
     def no_tenant_found(self, request, hostname):
         connection.set_schema_to_public()

@@ -15,6 +15,8 @@ import time
 
 from gunicorn.glogging import Logger
 
+from spotme.proxies import client_of
+
 QUIET_PATHS = frozenset({"/healthz", "/health", "/health/", "/metrics"})
 # One-time tokens in paths (password reset links) stay out of the logs.
 _SECRET_PATHS = re.compile(r"^(/password/reset/)(?!sent/$|done/$)[^?]+")
@@ -68,8 +70,8 @@ class JsonLogger(Logger):
             "status": status,
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(duration * 1000, 1),
-            "remote_addr": environ.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-            or environ.get("REMOTE_ADDR", "-"),
+            # X-Forwarded-For only from a trusted proxy (SPOTME_TRUSTED_PROXIES), as in the app.
+            "remote_addr": client_of(environ) or environ.get("REMOTE_ADDR", "-"),
             "user_agent": environ.get("HTTP_USER_AGENT", "-")[:300],
             "agency": environ.get("spotme.agency", "-"),
             "request_id": environ.get("spotme.request_id") or environ.get("HTTP_X_REQUEST_ID") or "-",

@@ -87,6 +87,16 @@ APEX_DOMAIN = (env_str("SPOTME_APEX_DOMAIN", "localhost") or "localhost").lower(
 HTTPS = env_bool("SPOTME_HTTPS", default=not (DEBUG or TESTING))
 # The port users reach the platform on, when not 80/443 (development): used in links we send out.
 SPOTME_PUBLIC_PORT = os.environ.get("SPOTME_PUBLIC_PORT", "")
+# Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (CIDRs, comma-separated; default:
+# none). Everyone else's are dropped by spotme.proxies.TrustedProxyMiddleware; the client address of
+# the audit trail, lockout, throttles and access log, and HTTPS detection follow from this one list.
+SPOTME_TRUSTED_PROXIES = (env_str("SPOTME_TRUSTED_PROXIES", "") or "").strip()
+try:
+    from spotme.proxies import parse_networks
+
+    parse_networks(SPOTME_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SPOTME_TRUSTED_PROXIES: {exc}") from exc
 ALLOWED_HOSTS = [
     APEX_DOMAIN,
     f".{APEX_DOMAIN}",
@@ -209,6 +219,9 @@ ROOT_URLCONF = "spotme.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "spotme.urls_public"
 
 MIDDLEWARE = [
+    # The client's address and scheme from trusted proxies only (SPOTME_TRUSTED_PROXIES): first, so
+    # every later reader (probes' internal check, metrics, axes, audit, throttles) agrees.
+    "spotme.proxies.TrustedProxyMiddleware",
     # Probes and /metrics on any host (a pod's IP address), before the host router: spotme/health.py.
     "spotme.health.ProbeMiddleware",
     "spotme.metrics.RequestMetricsMiddleware",  # per agency, unknown hosts included
@@ -219,6 +232,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spotme.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "spotme.security.PrivateResponseMiddleware",  # no-store for signed-in users and the API
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -329,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
     "platform-stats": {"task": "operators.collect_stats_everywhere", "schedule": 900.0},
     # Webhook deliveries due for a retry that no countdown task carries (long waits, lost tasks).
     "webhook-retries": {"task": "opendata.retry_due_everywhere", "schedule": 300.0},
+    # Retention, per agency and its own periods (AgencyProfile): token uses, webhook deliveries,
+    # notifications.
+    "opendata-retention": {"task": "opendata.purge_old_everywhere", "schedule": crontab(hour=3, minute=10)},
+    "notifications-retention": {"task": "notifications.purge_old_everywhere",
+                                "schedule": crontab(hour=3, minute=20)},
     # Integrasi Peranti: every few minutes, one pull task per agency whose next pull time has come.
     "device-pulls": {"task": "devices.pulls_due_everywhere", "schedule": 120.0},
 }
@@ -371,6 +390,7 @@ CSRF_TRUSTED_ORIGINS = [
     f"{'https' if HTTPS else 'http'}://{APEX_DOMAIN}",
 ]
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SPOTME_SSL_REDIRECT", True)
+# Honoured only when a trusted proxy sent it: spotme.proxies drops the header from anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -412,7 +432,8 @@ SPOTME_PERMISSIONS_POLICY = {
 }
 SECURE_SSL_HOST = None
 SILENCED_SYSTEM_CHECKS = [
-    # Lockout counts per account, deliberately not per IP address (see AXES_LOCKOUT_PARAMETERS).
+    # Lockout counts per account, deliberately not per IP address (see AXES_LOCKOUT_PARAMETERS); the
+    # per-address limit counts different accounts instead (SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT).
     "axes.W006",
     *(["security.W019"] if not HTTPS else []),
 ]
@@ -421,7 +442,8 @@ SILENCED_SYSTEM_CHECKS = [
 # The limits are each agency's own (AgencyProfile: failed_login_limit, lockout_minutes); on the apex
 # (JDN operators) the defaults in spotme.accounts.policy apply. See spotme/accounts/lockout.py.
 # Attempts are kept in the database of the schema they happened in, so each agency counts its own.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Axes' database handler plus the per-address limit against password spraying (spotme.accounts.lockout).
+AXES_HANDLER = "spotme.accounts.lockout.AgencyAxesHandler"
 # Per account only: locking by address would let anyone lock out a whole office that shares one NAT
 # address, while an attacker rotating addresses still runs into each account's own count.
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -438,6 +460,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_ENABLE_ADMIN = False
+# Password spraying: failures for this many different accounts from one client address within the
+# window pause logins from that address until the window has passed (0: off).
+SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT = env_int("SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT", 10)
+SPOTME_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("SPOTME_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
 # Password reset requests per account and client address, and per account (spotme.accounts.actions).
 SPOTME_PASSWORD_RESET_LIMIT = 3
 SPOTME_PASSWORD_RESET_ACCOUNT_LIMIT = 10

@@ -27,3 +27,32 @@ def send_notification_email(notification_id: int) -> str:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
     return "sent"
+
+
+@app.task(name="notifications.purge_old_everywhere")
+def purge_old_everywhere() -> int:
+    """Nightly: one retention task per active agency (its own period, AgencyProfile)."""
+    from django_tenants.utils import schema_context
+
+    from tenants.models import Agency, AgencyStatus
+
+    n = 0
+    for agency in Agency.objects.filter(status=AgencyStatus.ACTIVE).exclude(schema_name="public"):
+        with schema_context(agency.schema_name):
+            purge_old.delay()
+        n += 1
+    return n
+
+
+@app.task(name="notifications.purge_old", acks_late=True)
+def purge_old() -> int:
+    """Notifications older than the agency's retention period, read or not. Idempotent."""
+    from tenant_apps.organisation.models import AgencyProfile, retention_cutoff
+
+    from .models import Notification
+
+    profile = AgencyProfile.current()
+    cutoff = retention_cutoff(timezone.now(), profile.notification_retention_days) if profile else None
+    if cutoff is None:
+        return 0
+    return Notification.objects.filter(created_at__lt=cutoff).delete()[1].get("notifications.Notification", 0)

@@ -49,3 +49,38 @@ def retry_due_everywhere() -> int:
             enqueue(agency.schema_name, ids)
             n += len(ids)
     return n
+
+
+@app.task(name="opendata.purge_old_everywhere")
+def purge_old_everywhere() -> int:
+    """Nightly: one retention task per active agency (its own periods, AgencyProfile)."""
+    from tenants.models import Agency, AgencyStatus
+
+    n = 0
+    for agency in Agency.objects.filter(status=AgencyStatus.ACTIVE).exclude(schema_name="public"):
+        with schema_context(agency.schema_name):
+            purge_old.delay()
+        n += 1
+    return n
+
+
+@app.task(name="opendata.purge_old", acks_late=True)
+def purge_old() -> dict:
+    """Token-use rows and finished webhook deliveries (with their attempts) past the agency's
+    retention periods. Deliveries still being retried stay whatever their age. Idempotent."""
+    from tenant_apps.organisation.models import AgencyProfile, retention_cutoff
+
+    from .models import DeliveryStatus, TokenUse, WebhookDelivery
+
+    profile = AgencyProfile.current()
+    if profile is None:
+        return {}
+    now = timezone.now()
+    done = {"token_uses": 0, "webhook_deliveries": 0}
+    if cutoff := retention_cutoff(now, profile.token_use_retention_days):
+        done["token_uses"] = TokenUse.objects.filter(at__lt=cutoff).delete()[1].get("opendata.TokenUse", 0)
+    if cutoff := retention_cutoff(now, profile.webhook_delivery_retention_days):
+        finished = WebhookDelivery.objects.filter(created_at__lt=cutoff)
+        finished = finished.exclude(status=DeliveryStatus.PENDING)
+        done["webhook_deliveries"] = finished.delete()[1].get("opendata.WebhookDelivery", 0)
+    return done

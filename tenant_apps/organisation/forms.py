@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import AgencyProfile
 
 MAX_LOGO_BYTES = 1024 * 1024
+RETENTION_FIELDS = (
+    "token_use_retention_days", "webhook_delivery_retention_days", "notification_retention_days"
+)
 
 
 class AgencySettingsForm(forms.ModelForm):
@@ -24,6 +27,9 @@ class AgencySettingsForm(forms.ModelForm):
             "idle_timeout_minutes",
             "require_totp_for_admins",
             "task_log_edit_days",
+            "token_use_retention_days",
+            "webhook_delivery_retention_days",
+            "notification_retention_days",
         ]
 
     def clean_logo(self):
@@ -50,6 +56,27 @@ class AgencySettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left out of a form posted by an older page or client: keep the current value.
         self.fields["task_log_edit_days"].required = False
+        for name in RETENTION_FIELDS:
+            self.fields[name].required = False
+
+    def _clean_retention(self, name: str) -> int:
+        value = self.cleaned_data[name]
+        if value is None:  # not posted: keep the current value (or the default)
+            return getattr(self.instance, name) if self.instance.pk else AgencyProfile._meta.get_field(
+                name
+            ).default
+        if value > 3650:
+            raise forms.ValidationError(_("Choose at most 3650 days (0: keep for ever)."), code="retention")
+        return value
+
+    def clean_token_use_retention_days(self) -> int:
+        return self._clean_retention("token_use_retention_days")
+
+    def clean_webhook_delivery_retention_days(self) -> int:
+        return self._clean_retention("webhook_delivery_retention_days")
+
+    def clean_notification_retention_days(self) -> int:
+        return self._clean_retention("notification_retention_days")
 
     def clean_task_log_edit_days(self) -> int:
         value = self.cleaned_data["task_log_edit_days"]

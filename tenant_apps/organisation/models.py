@@ -13,6 +13,13 @@ class GeofenceMode(models.TextChoices):
     OFF = "off", _("Do not check location")
 
 
+def retention_cutoff(now, days: int):
+    """The moment before which rows go, or None when kept for ever (days = 0)."""
+    from datetime import timedelta
+
+    return now - timedelta(days=days) if days else None
+
+
 class AgencyProfile(models.Model):
     """The agency's settings inside its own schema (one row). Mirrors the public Agency's name and
     state: tenant data never reaches into the public schema by foreign key."""
@@ -56,6 +63,17 @@ class AgencyProfile(models.Model):
         _("days a daily task log stays editable"),
         default=3,
         help_text=_("0: only today's log. 3: today and the three days before."),
+    )
+    # Retention (nightly jobs in opendata and notifications): rows older than this many days are
+    # deleted; 0 keeps them for ever.
+    token_use_retention_days = models.PositiveIntegerField(
+        _("days to keep the API token usage log"), default=90, help_text=_("0: keep for ever.")
+    )
+    webhook_delivery_retention_days = models.PositiveIntegerField(
+        _("days to keep finished webhook deliveries"), default=30, help_text=_("0: keep for ever.")
+    )
+    notification_retention_days = models.PositiveIntegerField(
+        _("days to keep notifications"), default=180, help_text=_("0: keep for ever.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

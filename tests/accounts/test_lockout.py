@@ -185,3 +185,58 @@ def test_script_requests_get_json(agency_a, client_en):
         "/login/", {"username": ADMIN_A, "password": PASSWORD}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
     )
     assert response.status_code == 429 and response.json()["code"] == "account_locked"
+
+
+# --- password spraying: the per-address limit (issue 17, item 5) -----------------------------------
+
+
+def test_spraying_many_accounts_from_one_address_is_blocked(agency_a, client_en, settings):
+    settings.SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT = 4
+    sprayer = client_en(agency_a, REMOTE_ADDR="10.66.6.6")
+    targets = [f"90010110{n:04d}" for n in range(5000, 5004)]
+    for mykad in targets:  # one guess per account: no account's own count comes near its limit
+        response = bad_login(sprayer, mykad)
+        assert response.status_code == 200 and 'id="lock-message"' not in response.content.decode()
+    # The next attempt from that address is refused before any password is checked, even a right one.
+    refused = login(sprayer, ADMIN_A, PASSWORD)
+    assert is_lock_page(refused)
+    page = refused.content.decode()
+    assert "different accounts" in page and "network address" in page
+    assert sprayer.get("/").status_code == 302, "not logged in"
+    api = sprayer.post(
+        "/login/", {"username": ADMIN_A, "password": PASSWORD}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
+    assert api.status_code == 429 and api.json()["code"] == "address_blocked" and api.json()["unlocks_at"]
+    # The accounts themselves are not locked: from another address the admin logs in.
+    assert login(client_en(agency_a, REMOTE_ADDR="10.7.7.7"), ADMIN_A, PASSWORD).status_code == 302
+
+
+def test_the_address_block_ends_with_its_window(agency_a, client_en, settings):
+    settings.SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT = 3
+    sprayer = client_en(agency_a, REMOTE_ADDR="10.66.6.7")
+    for n in range(3):
+        bad_login(sprayer, f"90010110{n:04d}")
+    assert is_lock_page(login(sprayer, ADMIN_A, PASSWORD))
+    with schema_context(agency_a.schema_name):
+        AccessAttempt.objects.filter(ip_address="10.66.6.7").update(
+            attempt_time=timezone.now() - timedelta(minutes=settings.SPOTME_LOGIN_ADDRESS_WINDOW_MINUTES + 1)
+        )
+    assert login(sprayer, ADMIN_A, PASSWORD).status_code == 302
+
+
+def test_one_account_mistyped_many_times_does_not_block_the_address(agency_a, client_en, settings):
+    settings.SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT = 2
+    office = client_en(agency_a, REMOTE_ADDR="10.66.6.8")
+    make_officer(agency_a, OFFICER)
+    for _ in range(3):
+        bad_login(office, OFFICER)  # locks that one account (limit 3) ...
+    assert login(office, ADMIN_A, PASSWORD).status_code == 302  # ... but not the shared address
+
+
+def test_the_address_message_is_in_malay_by_default(agency_a, client_for, settings):
+    settings.SPOTME_LOGIN_ADDRESS_ACCOUNT_LIMIT = 2
+    sprayer = client_for(agency_a, REMOTE_ADDR="10.66.6.9")
+    for n in range(2):
+        bad_login(sprayer, f"90010110{n:04d}")
+    page = login(sprayer, ADMIN_A, PASSWORD).content.decode()
+    assert "alamat rangkaian" in page

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
+
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.db import connection
 from django_tenants.utils import schema_context
 
+from spotme.accounts.models import AuthenticatorDevice as TOTPDevice
 from spotme.accounts.models import User
 from spotme.audit.models import AuthEvent, AuthEventKind
 from tests.fixtures.accounts import english, make_officer, set_profile, totp_code
@@ -131,3 +134,50 @@ def test_the_code_comes_before_a_forced_password_change(agency_a, client_en):
     client.post("/login/verify/", {"code": totp_code(device, 1)})
     assert client.get("/profile/")["Location"] == "/password/change/"
     assert client.get("/password/change/").status_code == 200
+
+
+# --- the secret encrypted at rest (issue 17, item 5) -------------------------------------------------
+
+
+def raw_rows(table: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (a constant)
+        return repr(cursor.fetchall())
+
+
+def test_the_secret_is_not_readable_in_the_table(agency_a, client_for):
+    client = client_for(agency_a)
+    client.login_as(ADMIN_A, PASSWORD)
+    device = enable(client, agency_a.schema_name, ADMIN_A)
+    hex_key = device.key
+    assert len(hex_key) == 40 and device.encrypted_key != hex_key
+    with schema_context(agency_a.schema_name):
+        dump = raw_rows("accounts_authenticatordevice") + raw_rows("otp_totp_totpdevice")
+    assert hex_key not in dump and hex_key.upper() not in dump
+    assert b32encode(device.bin_key).decode() not in dump
+
+    # ... and login with the code still works.
+    other = client_for(agency_a)
+    other.login_as(ADMIN_A, PASSWORD)
+    assert other.post("/login/verify/", {"code": totp_code(device, 1)}).status_code == 302
+    assert other.get("/").status_code == 200
+
+
+def test_the_migration_encrypts_existing_devices(agency_a):
+    """0002_authenticator_device_encrypted, run again on a device left in django-otp's table."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django_otp.plugins.otp_totp.models import TOTPDevice as PlainDevice
+
+    migration = import_module("spotme.accounts.migrations.0002_authenticator_device_encrypted")
+    with schema_context(agency_a.schema_name):
+        user = User.objects.get(username=ADMIN_A)
+        plain = PlainDevice.objects.create(user=user, name="SPOT-Me", confirmed=True)
+        hex_key = plain.key
+        migration.encrypt_existing(apps, None)
+        moved = TOTPDevice.objects.get(user=user)
+        assert moved.confirmed and moved.key == hex_key
+        plain.refresh_from_db()
+        assert plain.key != hex_key, "the plain secret is gone from the old table"
+        assert hex_key not in raw_rows("accounts_authenticatordevice") + raw_rows("otp_totp_totpdevice")

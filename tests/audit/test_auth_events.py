@@ -11,7 +11,8 @@ UA = "Mozilla/5.0 (Linux; Android 14) SpotMeAuditTest/1.0"
 NEW_PASSWORD = "Sangat-Selamat-2026!"
 
 
-def test_login_and_failed_login_are_recorded(agency_a, client_for):
+def test_login_and_failed_login_are_recorded(agency_a, client_for, settings):
+    settings.SPOTME_TRUSTED_PROXIES = "10.0.0.0/8"  # the peer below is our ingress
     client = client_for(agency_a, REMOTE_ADDR="10.0.0.5", HTTP_USER_AGENT=UA)
     failed = client.post(
         "/login/",

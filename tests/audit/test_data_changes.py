@@ -77,7 +77,8 @@ def test_creating_an_officer_records_who_what_and_from_where(client, agency_a, a
     assert "password" not in account.changes and "last_login" not in account.changes
 
 
-def test_editing_an_officer_records_before_and_after(client, agency_a, admin):
+def test_editing_an_officer_records_before_and_after(client, agency_a, admin, settings):
+    settings.SPOTME_TRUSTED_PROXIES = "10.0.0.0/8"  # the test client's peer (ADMIN_IP) is our proxy
     officer = create_officer(client)
     with schema_context(agency_a.schema_name):
         unit = OrgUnit.objects.create(name="Bahagian Kewangan", path="/x/")
@@ -90,7 +91,7 @@ def test_editing_an_officer_records_before_and_after(client, agency_a, admin):
             "grade": "F44",
             "org_unit": unit.pk,
         },
-        HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1",  # behind the ingress: the first address is the client
+        HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1",  # behind our proxies: the first untrusted hop
     )
     assert response.status_code == 302
 
@@ -160,9 +161,10 @@ def test_agency_settings_and_org_units_are_recorded(client, agency_a, admin):
     assert deleted.actor is None  # outside a request: nobody signed in did it
 
 
-def test_bogus_forwarded_headers_never_break_a_write(client, agency_a):
+def test_bogus_forwarded_headers_never_break_a_write(client, agency_a, settings):
     """The headers are the client's to forge: a value the inet / integer columns refuse must not make
     the change itself fail."""
+    settings.SPOTME_TRUSTED_PROXIES = "10.0.0.0/8"  # even from a proxy we believe
     officer = create_officer(
         client, HTTP_X_FORWARDED_FOR="not-an-address", HTTP_X_FORWARDED_PORT="99999999999"
     )

@@ -23,6 +23,7 @@ KUBERNETES_VERSIONS = ["1.27.0", "1.33.0"]
 # The least a user must give when not using secrets.existingSecret (values.yaml, "REQUIRED").
 MINIMAL = {
     "apexDomain": "spotme.example.gov.my",
+    "config": {"trustedProxies": "10.244.0.0/16"},
     "image": {"repository": "registry.example.gov.my/jdn/spotme", "tag": "abc1234"},
     "secrets": {
         "secretKey": "k" * 64,
@@ -301,3 +302,67 @@ def test_exports_go_to_a_persistent_volume(chart):
     volume, _ = _backups(documents, "spotme-worker")
     assert volume == {"name": "backups", "emptyDir": {}}, "trials: on disk, never memory-backed"
     assert by_kind(documents, "ConfigMap")[0]["data"]["SPOTME_BACKUP_DIR_PERSISTENT"] == "0"
+
+# --- NetworkPolicies (issue 17, item 6) ------------------------------------------------------------
+
+
+def policies(documents) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d["spec"] for d in by_kind(documents, "NetworkPolicy")}
+
+
+def egress_ports(spec) -> set[tuple[int, str]]:
+    return {(p["port"], p["protocol"]) for rule in spec["egress"] for p in rule.get("ports", [])}
+
+
+@pytest.mark.parametrize("values", ["minimal", "production"])
+def test_network_policies_are_rendered_and_valid(chart, values):
+    documents = render(chart, MINIMAL if values == "minimal" else production_values())
+    found = policies(documents)
+    validate(by_kind(documents, "NetworkPolicy"))
+    assert set(found) == {"spotme-web", "spotme-worker", "spotme-no-ingress", "spotme-egress"}
+
+    web = found["spotme-web"]
+    assert web["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "web"
+    assert web["policyTypes"] == ["Ingress"]
+    from_ingress, from_scrapers = web["ingress"]
+    assert from_ingress["ports"] == [{"port": "http", "protocol": "TCP"}]
+    assert from_ingress["from"][0]["namespaceSelector"]["matchLabels"] == {
+        "kubernetes.io/metadata.name": "ingress-nginx"
+    }
+    assert from_scrapers["ports"] == [{"port": "metrics", "protocol": "TCP"}]
+
+    worker = found["spotme-worker"]
+    assert [rule["ports"] for rule in worker["ingress"]] == [[{"port": "metrics", "protocol": "TCP"}]]
+    quiet = found["spotme-no-ingress"]
+    assert quiet["ingress"] == [] and quiet["podSelector"]["matchExpressions"][0]["values"] == [
+        "beat", "migrations"
+    ]
+
+    egress = found["spotme-egress"]
+    assert egress["policyTypes"] == ["Egress"]
+    assert "app.kubernetes.io/component" not in egress["podSelector"]["matchLabels"], "every pod"
+    ports = egress_ports(egress)
+    assert {(53, "UDP"), (53, "TCP"), (443, "TCP"), (587, "TCP")} <= ports
+    assert (5432, "TCP") in ports
+    assert ((6379, "TCP") if values == "minimal" else (6380, "TCP")) in ports
+    [integrations] = [r for r in egress["egress"] if {"port": 443, "protocol": "TCP"} in r["ports"]
+                      and r.get("to", [{}])[0].get("ipBlock", {}).get("cidr") == "0.0.0.0/0"]
+    assert "10.0.0.0/8" in integrations["to"][0]["ipBlock"]["except"]
+    if values == "production":
+        postgres = next(r for r in egress["egress"] if {"port": 5432, "protocol": "TCP"} in r["ports"])
+        assert postgres["to"] == [{"ipBlock": {"cidr": "10.10.20.5/32"}}]
+        govnet = {"to": [{"ipBlock": {"cidr": "10.200.0.0/16"}}], "ports": [{"port": 443, "protocol": "TCP"}]}
+        assert govnet in egress["egress"]
+
+
+def test_network_policies_follow_the_values(chart):
+    values = copy.deepcopy(MINIMAL)
+    values["metrics"] = {"enabled": False}
+    values["networkPolicy"] = {"metricsFrom": [], "egress": {"smtp": None}}
+    found = policies(render(chart, values))
+    assert len(found["spotme-web"]["ingress"]) == 1, "no metrics port to open"
+    assert found["spotme-worker"]["ingress"] == []
+    assert (587, "TCP") not in egress_ports(found["spotme-egress"])
+
+    values["networkPolicy"] = {"enabled": False}
+    assert policies(render(chart, values)) == {}

@@ -39,7 +39,8 @@ def access(logger, path: str, status: str = "200 OK", **environ) -> None:
     logger.access(response, request, environ, datetime.timedelta(milliseconds=42))
 
 
-def test_access_lines_are_json_with_agency_and_request_id():
+def test_access_lines_are_json_with_agency_and_request_id(settings):
+    settings.SPOTME_TRUSTED_PROXIES = "10.0.0.0/8"  # the peer 10.0.0.9 is our ingress
     logger, keep = logger_with_capture()
     access(
         logger,
@@ -56,6 +57,16 @@ def test_access_lines_are_json_with_agency_and_request_id():
     assert line["status"] == 201 and line["method"] == "GET" and line["path"] == "/api/v1/attendance/clock/"
     assert line["duration_ms"] == 42.0 and line["remote_addr"] == "203.0.113.5"
     assert line["logger"] == "gunicorn.access"
+
+
+def test_a_forwarded_for_from_anyone_else_is_not_believed(settings):
+    settings.SPOTME_TRUSTED_PROXIES = "10.0.0.0/8"
+    logger, keep = logger_with_capture()
+    access(logger, "/login/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert json.loads(keep.lines[-1])["remote_addr"] == "198.51.100.7"
+    # After TrustedProxyMiddleware has resolved the environ, the line repeats its answer.
+    access(logger, "/login/", REMOTE_ADDR="203.0.113.5", **{"spotme.client_resolved": True})
+    assert json.loads(keep.lines[-1])["remote_addr"] == "203.0.113.5"
 
 
 def test_probes_are_not_logged_unless_they_fail():

@@ -16,14 +16,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from spotme.audit.events import client_ip, record_auth_event
 from spotme.audit.models import AuthEventKind
+from spotme.links import absolute_url
 
 from . import emails, two_factor
 from .lockout import on_apex
-from .models import User
+from .models import AuthenticatorDevice, User
 
 
 class TooManyResetRequests(Exception):
@@ -54,7 +54,7 @@ def _throttle_reset_requests(username: str, request) -> None:
         raise TooManyResetRequests
 
 
-def _reset_link(user: User, request) -> str:
+def _reset_link(user: User) -> str:
     path = reverse(
         "password_reset_confirm",
         kwargs={
@@ -62,9 +62,8 @@ def _reset_link(user: User, request) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    # The host the request came to is the agency's own (it chose the schema): the link leads back
-    # to the same agency, where the account lives.
-    return f"{'https' if request.is_secure() else 'http'}://{request.get_host()}{path}"
+    # To the agency's configured host (where the account lives), never the Host header's.
+    return absolute_url(path)
 
 
 def request_password_reset(username: str, *, request) -> bool:
@@ -91,7 +90,7 @@ def request_password_reset(username: str, *, request) -> bool:
             context = {
                 "name": user.get_full_name(),
                 "username": user.get_username(),
-                "link": _reset_link(user, request),
+                "link": _reset_link(user),
                 "agency_name": "" if on_apex() else getattr(tenant, "name", ""),
                 "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
             }
@@ -115,14 +114,14 @@ def reset_password(user: User, password: str, *, request=None) -> User:
     return user
 
 
-def enable_totp(device: TOTPDevice, code: str, *, request=None) -> two_factor.CodeCheck:
+def enable_totp(device: AuthenticatorDevice, code: str, *, request=None) -> two_factor.CodeCheck:
     """Confirm the device being set up with a code from it; it replaces any earlier device."""
     check = two_factor.check_code(device, code)
     if not check.ok:
         return check
     with transaction.atomic():
-        TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
-        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        AuthenticatorDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+        AuthenticatorDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
         record_auth_event(AuthEventKind.TOTP_ENABLED, request=request, user=device.user)
     return check
@@ -141,7 +140,7 @@ def disable_totp(user: User, code: str, *, request=None) -> None:
     if not check.ok:
         raise ValidationError(code_error(check), code="totp_invalid")
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
+        AuthenticatorDevice.objects.filter(user=user).delete()
         record_auth_event(AuthEventKind.TOTP_DISABLED, request=request, user=user)
 
 

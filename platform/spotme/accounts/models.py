@@ -5,9 +5,13 @@ the same table definition, separate rows, so an account exists only where it was
 Agency users log in with their 12-digit MyKad number as the username.
 """
 
+from binascii import unhexlify
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class User(AbstractUser):
@@ -29,3 +33,61 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name()
+
+
+# --- two-factor devices (django-otp), their secrets encrypted at rest -------------------------------
+
+
+def new_encrypted_key() -> str:
+    from django_otp.util import random_hex
+
+    from spotme.crypto import encrypt
+
+    return encrypt(random_hex(20))
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
+    """django-otp's TOTPDevice, with the shared secret encrypted (spotme.crypto, Fernet) instead of
+    stored as plain hex: a copy of the table (a backup, an export, a read-only SQL account) does not
+    hand out everyone's second factor. The columns and the verification are django-otp's own (the
+    methods are TOTPDevice's, reused as they are); only `key` is a property over `encrypted_key`."""
+
+    encrypted_key = models.TextField(default=new_encrypted_key)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    @property
+    def key(self) -> str:
+        """The secret as django-otp's hex."""
+        from spotme.crypto import decrypt
+
+        return decrypt(self.encrypted_key)
+
+    @key.setter
+    def key(self, value: str) -> None:
+        from spotme.crypto import encrypt
+
+        self.encrypted_key = encrypt(value)
+
+    @property
+    def bin_key(self) -> bytes:
+        return unhexlify(self.key.encode())
+
+    def save(self, *args, **kwargs):
+        # Re-encrypted with the first SPOTME_FIELD_KEY on every save (each successful code saves):
+        # after a key rotation, devices in use move to the new key by themselves.
+        self.key = self.key
+        super().save(*args, **kwargs)
+
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings

@@ -19,9 +19,9 @@ import qrcode
 import qrcode.image.svg
 from django.db import connection, transaction
 from django.utils.safestring import SafeString, mark_safe
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .lockout import on_apex
+from .models import AuthenticatorDevice
 from .policy import security_policy
 
 SESSION_KEY = "spotme_2fa"
@@ -53,29 +53,29 @@ def is_required(user, request=None) -> bool:
     return not on_apex() and may_use(user) and security_policy(request).require_totp_for_admins
 
 
-def confirmed_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+def confirmed_device(user) -> AuthenticatorDevice | None:
+    return AuthenticatorDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
 
 
-def pending_device(user) -> TOTPDevice:
+def pending_device(user) -> AuthenticatorDevice:
     """The unconfirmed device being set up (the same secret until confirmed, however often the
     page is reloaded)."""
     with transaction.atomic():
-        pending = TOTPDevice.objects.devices_for_user(user, confirmed=False).select_for_update()
+        pending = AuthenticatorDevice.objects.devices_for_user(user, confirmed=False).select_for_update()
         device = pending.order_by("pk").first()
         if device is None:
-            return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+            return AuthenticatorDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
         pending.exclude(pk=device.pk).delete()
         return device
 
 
-def secret(device: TOTPDevice) -> str:
+def secret(device: AuthenticatorDevice) -> str:
     """The key as authenticator apps take it when typed in: base32, in groups of four."""
     text = b32encode(device.bin_key).decode()
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def qr_svg(device: TOTPDevice) -> SafeString:
+def qr_svg(device: AuthenticatorDevice) -> SafeString:
     """The otpauth:// address as an inline SVG QR code (made here: the secret goes nowhere else)."""
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     svg = image.to_string(encoding="unicode")
@@ -94,11 +94,11 @@ class CodeCheck:
     retry_at: datetime | None = None  # too many wrong codes: the next try is accepted from then
 
 
-def check_code(device: TOTPDevice, code: str) -> CodeCheck:
+def check_code(device: AuthenticatorDevice, code: str) -> CodeCheck:
     """Verify a code against one device, with django-otp's back-off after wrong codes and its
     refusal of a code already used."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        device = AuthenticatorDevice.objects.select_for_update().get(pk=device.pk)
         allowed, info = device.verify_is_allowed()
         if not allowed:
             return CodeCheck(ok=False, retry_at=(info or {}).get("locked_until"))
@@ -120,7 +120,7 @@ def session_state(request) -> str | None:
     return request.session.get(SESSION_KEY)
 
 
-def mark_verified(request, device: TOTPDevice) -> None:
+def mark_verified(request, device: AuthenticatorDevice) -> None:
     """This session has passed the second factor (a new session key across the privilege change)."""
     request.session.cycle_key()
     django_otp.login(request, device)

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import ipaddress
+from spotme.proxies import client_of
 
 from .models import AuthEvent, AuthEventKind
 
 USER_AGENT_MAX = 500
 
 
-def _address(value: str | None) -> str | None:
-    """A bare IP address from "1.2.3.4", "1.2.3.4:5678", "[2001:db8::1]:443"; None if it is none.
-    The column is PostgreSQL inet: anything else would make the whole write fail."""
-    value = (value or "").strip()
-    if value.startswith("[") and "]" in value:
-        value = value[1 : value.index("]")]
-    elif value.count(":") == 1:
-        value = value.split(":")[0]
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
 def client_ip(request) -> str | None:
-    """The client's address, the same for authentication events and data changes."""
+    """The client's address, the same for authentication events, data changes, lockout and
+    throttles: X-Forwarded-For counts only from the proxies in SPOTME_TRUSTED_PROXIES
+    (spotme.proxies)."""
     if request is None:
         return None
-    # Behind the ingress, the client is the first address of X-Forwarded-For.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        ip = _address(forwarded.split(",")[0])
-        if ip:
-            return ip
-    return _address(request.META.get("REMOTE_ADDR"))
+    return client_of(request.META)
 
 
 def user_agent(request) -> str:
