@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tests.fixtures.agencies import ADMIN_A, PASSWORD
 
@@ -23,7 +24,16 @@ def test_good_passwords_pass(password):
 
 
 def test_the_rule_is_explained_and_its_message_shown(agency_a, client_en):
-    assert "Your password must contain at least one letter and one digit." in password_validators_help_texts()
+    with translation.override("en"):  # outside a request the default language (Malay) is active
+        assert (
+            "Your password must contain at least one letter and one digit."
+            in password_validators_help_texts()
+        )
+    with translation.override("ms"):
+        assert (
+            "Kata laluan anda mesti mengandungi sekurang-kurangnya satu huruf dan satu digit."
+            in password_validators_help_texts()
+        )
     client = client_en(agency_a)
     client.login_as(ADMIN_A, PASSWORD)
     page = client.get("/password/change/").content.decode()
