@@ -491,17 +491,31 @@ def _restore_schema(dump: Path, source_schema: str, target_schema: str) -> None:
             )
 
 
-def _check_target(subdomain: str, target_schema: str) -> Agency | None:
-    """The offboarded Agency row to reinstate, if any; raises when the subdomain is in use."""
+def _check_target(subdomain: str, target_schema: str, manifest: dict) -> Agency | None:
+    """The offboarded Agency row to reinstate, if any; raises when the subdomain is in use.
+
+    An offboarded agency's subdomain stays reserved for that agency: only an export *of that
+    agency* (the same Agency row and schema, by the identity recorded in the manifest) brings it
+    back. Any other export, restored there, would hand one agency's name and officers' records to
+    another agency's address and wipe the record of where the offboarded one's export went."""
     from tenants.subdomains import subdomain_in_use
 
     existing = Agency.objects.filter(subdomain=subdomain).first()
     if schema_exists(target_schema):
         raise BackupError(f"Schema {target_schema} already exists.")
     if existing is not None:
-        if existing.status == AgencyStatus.OFFBOARDED and existing.schema_name == target_schema:
-            return existing
-        raise BackupError(f"The subdomain {subdomain} is already taken.")
+        if existing.status != AgencyStatus.OFFBOARDED or existing.schema_name != target_schema:
+            raise BackupError(f"The subdomain {subdomain} is already taken.")
+        exported = manifest.get("agency") or {}
+        if exported.get("pk") != existing.pk or manifest.get("schema") != existing.schema_name:
+            raise BackupError(
+                f"The subdomain {subdomain} is reserved for the offboarded agency "
+                f"'{existing.name}' (id {existing.pk}), and this export is of another agency "
+                f"('{exported.get('fields', {}).get('name', '?')}', id {exported.get('pk', '?')}, "
+                f"schema {manifest.get('schema', '?')}). Restore it under a new subdomain with "
+                "--as-subdomain."
+            )
+        return existing
     if Agency.objects.filter(schema_name=target_schema).exists():
         raise BackupError(f"An agency already uses schema {target_schema}.")
     if subdomain_in_use(subdomain):
@@ -564,7 +578,7 @@ def restore_agency(path: Path, *, as_subdomain: str | None = None, trust_files: 
             f"The export has {len(unknown)} migrations this version does not know "
             f"(e.g. {sorted(unknown)[0]}): restore it with the version that made it."
         )
-    reinstate = _check_target(subdomain, target)
+    reinstate = _check_target(subdomain, target, manifest)
     media_root = Path(settings.MEDIA_ROOT)
     destination = media_root / target
     with tempfile.TemporaryDirectory(prefix="spotme-restore-") as tmp:

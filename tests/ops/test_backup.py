@@ -143,6 +143,35 @@ def test_offboarding_exports_drops_and_can_be_undone(busy_agency, tmp_path, clie
     assert (settings.MEDIA_ROOT / busy_agency.schema_name / "logos" / "logo.png").exists()
 
 
+def test_a_reserved_subdomain_takes_back_only_its_own_agencys_export(busy_agency, tmp_path, client_for):
+    """Export agency B, offboard agency A, restore B's export as A's subdomain: refused, A's row and
+    the record of where A's export went stay as they were, nothing is created."""
+    other = provision_agency(make_request("lain", admin_mykad="880808105555"), notify=False).agency
+    other_archive = tmp_path / "lain.tar"
+    call_command("export_agency", "lain", output=str(other_archive))
+    call_command(
+        "offboard_agency",
+        "eksport",
+        confirm="eksport",
+        output=str(tmp_path / "a.tar"),
+        reason="agency merged",
+    )
+    busy_agency.refresh_from_db()
+    reason = busy_agency.status_reason
+    with pytest.raises(CommandError, match="reserved for the offboarded agency"):
+        call_command("restore_agency", input=str(other_archive), as_subdomain="eksport")
+    busy_agency.refresh_from_db()
+    assert busy_agency.status == AgencyStatus.OFFBOARDED and busy_agency.status_reason == reason
+    assert busy_agency.name != other.name
+    assert not schema_exists(busy_agency.schema_name)
+    assert client_for(busy_agency.host).get("/login/").status_code == 404
+    assert Agency.objects.filter(subdomain="lain", status=AgencyStatus.ACTIVE).count() == 1
+    # Its own export still brings it back.
+    call_command("restore_agency", input=str(tmp_path / "a.tar"))
+    busy_agency.refresh_from_db()
+    assert busy_agency.status == AgencyStatus.ACTIVE
+
+
 def test_schema_rename_leaves_copied_rows_alone():
     sql = [
         "CREATE TABLE agency_a.people_officer (id bigint);\n",
