@@ -34,11 +34,21 @@ class CapturingTransport(sentry_sdk.transport.Transport):
 
 @pytest.fixture
 def sentry_events():
+    # A user another test's request left on the process's scopes (a later test process would not
+    # have one): the events below must be judged on what this SDK configuration collects.
+    for scope in (
+        sentry_sdk.get_global_scope(),
+        sentry_sdk.get_isolation_scope(),
+        sentry_sdk.get_current_scope(),
+    ):
+        scope.set_user(None)
     transport = CapturingTransport()
     init_sentry("https://public@sentry.example.invalid/1", environment="test", transport=transport)
     yield transport.events
     sentry_sdk.get_client().close()
-    sentry_sdk.init(dsn=None)  # back to a client that sends nothing
+    # Back to a client that sends nothing and whose integrations collect nothing (a bare init()
+    # would turn the Django integration on with the SDK's default collection for later tests).
+    sentry_sdk.init(dsn=None, default_integrations=False, auto_enabling_integrations=False)
 
 
 def test_request_errors_are_tagged_with_the_agency(agency_a, client_for, sentry_events, settings):
