@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 export SPOTME_UV := $(abspath $(UV))
 
-.PHONY: run test bench lint messages upgrade stop-services clean
+.PHONY: run test fuzz bench lint messages upgrade stop-services clean
 
 $(UV): deploy/requirements-uv.txt
 	@$(PYTHON) -m venv $(TOOLS)
@@ -35,6 +35,10 @@ run: venv
 ## Run the whole test suite against real PostgreSQL, Redis, Celery and Chromium
 test: venv
 	$(BIN)/python deploy/run.py test $(ARGS)
+
+## The long schemathesis run over every operation (figures go to BENCHMARKS.md by hand, with the command)
+fuzz: venv
+	$(BIN)/python deploy/run.py fuzz $(ARGS)
 
 ## Benchmarks (figures go to BENCHMARKS.md by hand, with the command)
 bench: venv

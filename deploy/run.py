@@ -6,6 +6,7 @@ serve     local services → migrate everything → demo data → development se
           is set, a Celery worker; without it every task runs in-process (beat's own included)
 test      local PostgreSQL + Redis + Chromium → pytest
 bench     local services → bench/run.py
+fuzz      local services → the long schemathesis run (tests/api, SPOTME_FUZZ=1); figures to BENCHMARKS.md
 messages  compile the translation catalogues
 """
 
@@ -88,6 +89,12 @@ def test(args: list[str]) -> int:
     return subprocess.run([PY, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
 
 
+def fuzz(args: list[str]) -> int:
+    """The long schemathesis run: every operation, more examples (SPOTME_FUZZ_EXAMPLES, default 25)."""
+    os.environ["SPOTME_FUZZ"] = "1"
+    return test(["-n", "1", "-m", "fuzz", "-s", "tests/api/test_schemathesis.py", *args])
+
+
 def bench(args: list[str]) -> int:
     env = dict(os.environ)
     env["DATABASE_URL"] = devservices.ensure_postgres()
@@ -111,6 +118,8 @@ if __name__ == "__main__":
         serve()
     elif what == "test":
         sys.exit(test(rest))
+    elif what == "fuzz":
+        sys.exit(fuzz(rest))
     elif what == "bench":
         sys.exit(bench(rest))
     elif what == "messages":

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,3 +66,19 @@ class ForcePasswordChangeMiddleware:
         if request.path.startswith("/static/"):
             return True
         return any(request.path == reverse(name) for name in self.ALLOWED_URL_NAMES)
+
+
+class RejectNulQueryMiddleware:
+    """A NUL character in the query string is a 400 for every page and endpoint: PostgreSQL text cannot
+    hold one, so a filter that reaches the database with it would be a 500 (DataError)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            detail = _("NUL characters are not allowed in the address.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": detail, "code": "null_character"}, status=400)
+            return HttpResponseBadRequest(detail)
+        return self.get_response(request)

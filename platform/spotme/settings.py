@@ -234,6 +234,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "spotme.security.PrivateResponseMiddleware",  # no-store for signed-in users and the API
     "django.middleware.locale.LocaleMiddleware",
+    "spotme.middleware.RejectNulQueryMiddleware",  # after the locale: its 400 speaks the user's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -545,9 +546,16 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "spotme.api.Pagination",
+    # One JSON parser for every endpoint (objects only, bounded depth, no NUL), plus forms for uploads.
+    "DEFAULT_PARSER_CLASSES": [
+        "spotme.api.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "spotme.api.exception_handler",
+    "DEFAULT_METADATA_CLASS": "spotme.api.Metadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SPOT-Me API",
@@ -555,6 +563,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Error responses of every operation, and times of day as local times: spotme/openapi.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "spotme.openapi.document_errors",
+    ],
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Two choice sets share the field name "kind": name them apart in the schema.

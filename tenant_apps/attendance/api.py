@@ -12,6 +12,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from spotme.api import check_date, query_date, query_month
 from spotme.audit.events import client_ip
 from tenant_apps.organisation.models import AgencyProfile
 from tenant_apps.people.access import get_access
@@ -116,15 +117,14 @@ def clock(request):
     key = request.headers.get("Idempotency-Key") or data.get("idempotency_key", "")
     form = ClockForm({**data, "idempotency_key": key})
     if not form.is_valid():
-        return Response(
-            {"detail": "invalid", "code": "invalid", "errors": form.errors.get_json_data()},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
     client_time = (
         serializers.DateTimeField(required=False).to_internal_value(data["client_time"])
         if data.get("client_time")
         else None
     )
+    if client_time is not None:
+        check_date("client_time", client_time)
     try:
         event = services.clock(
             None,  # the signed-in user's officer profile, read with the day
@@ -171,13 +171,7 @@ def today(request):
 
 
 def _date_param(request, name: str, default: date) -> date:
-    value = request.query_params.get(name)
-    if not value:
-        return default
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError({name: "use YYYY-MM-DD"}) from exc
+    return query_date(request, name, default)
 
 
 @extend_schema(
@@ -230,35 +224,41 @@ def issues(request):
     return Response(IssueSerializer(qs.order_by("-date", "code")[:500], many=True).data)
 
 
-@extend_schema(
-    request=inline_serializer("Answer", {"reason": serializers.CharField()}), responses=IssueSerializer
-)
+class AnswerRequest(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DecisionRequest(serializers.Serializer):
+    accept = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+@extend_schema(request=AnswerRequest, responses=IssueSerializer)
 @api_view(["POST"])
 def answer(request, pk: int):
     issue = get_object_or_404(AttendanceIssue, pk=pk, officer=_officer(request))
+    body = AnswerRequest(data=request.data)
+    body.is_valid(raise_exception=True)
     try:
-        services.answer_issue(issue, reason=str(request.data.get("reason", "")))
+        services.answer_issue(issue, reason=body.validated_data["reason"])
     except DjangoValidationError as exc:
         return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)
     return Response(IssueSerializer(issue).data)
 
 
-@extend_schema(
-    request=inline_serializer(
-        "Decision", {"accept": serializers.BooleanField(), "comment": serializers.CharField(required=False)}
-    ),
-    responses=IssueSerializer,
-)
+@extend_schema(request=DecisionRequest, responses=IssueSerializer)
 @api_view(["POST"])
 def decide(request, pk: int):
     access = get_access(request)
     issue = get_object_or_404(decidable_issues(access), pk=pk)
-    accept = request.data.get("accept")
-    if not isinstance(accept, bool):
-        return Response({"detail": "accept must be true or false", "code": "invalid"}, status=400)
+    body = DecisionRequest(data=request.data)
+    body.is_valid(raise_exception=True)
     try:
         services.decide_issue(
-            issue, supervisor=access.officer, accept=accept, comment=str(request.data.get("comment", ""))
+            issue,
+            supervisor=access.officer,
+            accept=body.validated_data["accept"],
+            comment=body.validated_data["comment"],
         )
     except DjangoValidationError as exc:
         return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)
@@ -319,11 +319,7 @@ def policies(request):
 @api_view(["GET"])
 def calendar_view(request):
     """The agency's calendar for a month: rest days and public holidays (state + overrides)."""
-    month = request.query_params.get("month") or date.today().strftime("%Y-%m")
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError as exc:
-        raise ValidationError({"month": "use YYYY-MM"}) from exc
+    first = query_month(request, "month", date.today().replace(day=1))
     profile = AgencyProfile.current()
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     rows = []

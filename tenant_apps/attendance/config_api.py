@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
+from spotme.api import query_date, query_int, query_year
 from tenant_apps.organisation.models import OrgUnit
 from tenant_apps.people.access import get_access
 from tenant_apps.people.api import AgencyViewSet, SelfServiceViewSet
@@ -56,22 +57,11 @@ def _service(call, *args, **kwargs):
 
 
 def _int_param(request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise ApiValidationError({name: "use a number"})
-    return int(value)
+    return query_int(request, name)
 
 
 def _date_param(request, name: str) -> date | None:
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ApiValidationError({name: "use YYYY-MM-DD"}) from exc
+    return query_date(request, name)
 
 
 class FreshQuerysetMixin:
@@ -339,7 +329,7 @@ class HolidayOverrideViewSet(
 
     def get_queryset(self):
         qs = HolidayOverride.objects.order_by("date")
-        if (year := _int_param(self.request, "year")) is not None:
+        if (year := query_year(self.request)) is not None:
             qs = qs.filter(date__year=year)
         return qs
 
@@ -469,7 +459,7 @@ class OfficerPatternViewSet(OfficerDataViewSet, mixins.ListModelMixin, mixins.Cr
 
     def get_queryset(self):
         qs = self.officer_scoped(OfficerPattern.objects.select_related("pattern"))
-        if (year := _int_param(self.request, "year")) is not None:
+        if (year := query_year(self.request)) is not None:
             qs = qs.filter(month__year=year)
         return qs.order_by("officer_id", "month")
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,6 +140,8 @@ def _month(request) -> date:
 def _visible_officer(request, officer_id: str | None) -> Officer:
     access = get_access(request)
     if officer_id:
+        if not officer_id.isdigit():  # ?officer=abc names nobody
+            raise Http404
         return get_object_or_404(access.officers(), pk=officer_id)
     return _officer(request)
 

@@ -249,7 +249,7 @@ class DeviceIntegrationViewSet(OrgAdminOnly, AgencyViewSet):
         return Response(BatchSerializer(batch).data, status=code)
 
     @extend_schema(responses=UnmatchedSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="unmatched")
+    @action(detail=False, methods=["get"], url_path="unmatched", pagination_class=None)
     def unmatched(self, request):
         return Response(UnmatchedSerializer(services.unmatched_ids(), many=True).data)
 

@@ -65,6 +65,7 @@ MESSAGES = {
     "too_large": _("The file is too large."),
     "too_many": _("Too many records in one file."),
     "encoding": _("The file is not text (UTF-8)."),
+    "null_character": _("The file contains NUL characters: it is not a text log."),
     "columns": _("The columns are not the expected ones."),
     "json": _("The payload is not valid JSON."),
     "records_path": _("The records are not where the settings say (records path)."),
@@ -200,9 +201,12 @@ def _text(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise PayloadError([error(0, "", "too_large")])
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PayloadError([error(0, "", "encoding")]) from exc
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL: refuse the file, not a row at a time
+        raise PayloadError([error(0, "", "null_character")])
+    return text
 
 
 def _finish(punches: list[RawPunch], errors: list[dict]) -> list[RawPunch]:

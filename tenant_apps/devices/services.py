@@ -217,7 +217,7 @@ def import_file(
     base = dict(
         source=source,
         dry_run=dry_run,
-        file_name=file_name[:255],
+        file_name=file_name.replace("\x00", "")[:255],
         file_format=file_format,
         file_sha256=hashlib.sha256(data).hexdigest(),
         created_by=by,

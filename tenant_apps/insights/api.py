@@ -13,11 +13,12 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from spotme.api import query_year
 from tenant_apps.attendance import services
 from tenant_apps.people.access import get_access
 
 from . import stats
-from .forms import StatsFilter, YearForm
+from .forms import StatsFilter
 from .views import supervisees
 
 TAG = ["dashboard"]
@@ -128,7 +129,7 @@ def me(request):
     if officer is None:
         raise PermissionDenied("no officer profile")
     day, _record = services.today_for(officer)
-    year = YearForm(request.query_params).chosen(day.year)
+    year = query_year(request, "year", day.year)
     return Response(
         {
             "date": day.isoformat(),
@@ -162,7 +163,7 @@ def team(request):
     return Response(
         {
             "today": stats.team_today(officers, today),
-            "grids": stats.team_year(officers, YearForm(request.query_params).chosen(today.year), today),
+            "grids": stats.team_year(officers, query_year(request, "year", today.year), today),
             "pending": stats.team_pending(officers, today),
         }
     )

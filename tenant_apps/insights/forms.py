@@ -12,14 +12,26 @@ from .stats import GRANULARITIES
 MAX_RANGE_DAYS = 366
 
 
+# Dates the statistics can reason about (year 1 or 9999 would overflow the date arithmetic).
+def YEARS(value: date) -> None:  # noqa: N802 (a validator, named like the others' constants)
+    if not 2000 <= value.year <= 2100:
+        raise forms.ValidationError(_("Choose a date from 2000 to 2100."), code="out_of_range")
+
+
 class StatsFilter(forms.Form):
     """Date range, org unit and trend granularity of the agency statistics (page and API alike)."""
 
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        validators=[YEARS],
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        validators=[YEARS],
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     unit = forms.ModelChoiceField(
         label=_("Organisation unit"), queryset=OrgUnit.objects.none(), required=False

@@ -16,9 +16,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.fields import get_error_detail
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from spotme.api import StrictJSONParser, query_date
 from tenant_apps.people.api import SelfServiceViewSet
 
 from . import services
@@ -123,7 +124,7 @@ class MovementViewSet(
     location and attachment). Time out of office is at most 4 hours and needs approval."""
 
     serializer_class = MovementSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         access = self.access
@@ -215,13 +216,7 @@ class MovementViewSet(
 
 
 def _date_param(request, name: str) -> date | None:
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ApiValidationError({name: "use YYYY-MM-DD"}) from exc
+    return query_date(request, name)
 
 
 __all__ = ["MovementViewSet"]

@@ -29,16 +29,19 @@ def notifications(request):
     )
 
 
+class MarkReadRequest(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=1000
+    )
+
+
 @extend_schema(
-    request=inline_serializer(
-        "MarkRead", {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)}
-    ),
+    request=MarkReadRequest,
     responses=inline_serializer("Marked", {"marked": serializers.IntegerField()}),
 )
 @api_view(["POST"])
 def mark_read(request):
     """Mark the given notifications read (all of yours when `ids` is absent)."""
-    ids = request.data.get("ids")
-    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
-        return Response({"detail": "ids must be a list of integers", "code": "invalid"}, status=400)
-    return Response({"marked": services.mark_read(request.user, ids)})
+    body = MarkReadRequest(data=request.data)
+    body.is_valid(raise_exception=True)
+    return Response({"marked": services.mark_read(request.user, body.validated_data.get("ids"))})

@@ -15,9 +15,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from spotme.api import MAX_BIGINT, Pagination, check_date
 from tenant_apps.attendance.models import AttendanceDay
 from tenant_apps.movements.models import Movement
 from tenant_apps.organisation.models import OrgUnit
@@ -34,7 +34,7 @@ MAX_RANGE_DAYS = 366
 # --- open data ------------------------------------------------------------------------------------
 
 
-class OpenDataPagination(LimitOffsetPagination):
+class OpenDataPagination(Pagination):
     default_limit = 100
     max_limit = 1000
 
@@ -67,10 +67,13 @@ class OpenDataView(generics.GenericAPIView):
         value = self.request.query_params.get(name)
         if not value:
             return None
-        parsed = parse_date(value)
+        try:
+            parsed = parse_date(value)
+        except ValueError:  # well formed, no such day (2025-02-30)
+            parsed = None
         if parsed is None:
             raise ValidationError({name: "YYYY-MM-DD"})
-        return parsed
+        return check_date(name, parsed)
 
     def _range(self, default: date | None) -> tuple[date | None, date | None]:
         if single := self._date("date"):
@@ -88,7 +91,7 @@ class OpenDataView(generics.GenericAPIView):
         value = self.request.query_params.get(name, "")
         if not value:
             return None
-        if not value.isdigit():
+        if not value.isdigit() or int(value) > MAX_BIGINT:
             raise ValidationError({name: "an id"})
         return int(value)
 
@@ -96,8 +99,11 @@ class OpenDataView(generics.GenericAPIView):
         value = self.request.query_params.get("updated_since")
         if not value:
             return None
-        parsed = parse_datetime(value)
-        if parsed is None:
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:  # well formed, no such moment
+            parsed = None
+        if parsed is None or not 2000 <= parsed.year <= 2100:
             raise ValidationError({"updated_since": "ISO 8601 date-time, e.g. 2026-11-24T06:00:00+08:00"})
         return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 

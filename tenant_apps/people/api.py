@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
@@ -95,20 +96,11 @@ class OrgUnitViewSet(
         self._save(serializer)
 
     def _save(self, serializer):
-        unit = OrgUnit(
-            **{
-                **(
-                    {
-                        "pk": serializer.instance.pk,
-                        "path": serializer.instance.path,
-                        "depth": serializer.instance.depth,
-                    }
-                    if serializer.instance
-                    else {}
-                ),
-                **serializer.validated_data,
-            }
-        )
+        # Start from the stored unit and change only the fields sent (a PATCH of one field keeps the
+        # others), so auditlog sees an update of a loaded instance and records what changed.
+        unit = OrgUnit.objects.get(pk=serializer.instance.pk) if serializer.instance else OrgUnit()
+        for name, value in serializer.validated_data.items():
+            setattr(unit, name, value)
         try:
             serializer.instance = actions.save_org_unit(unit)
         except DjangoValidationError as exc:
@@ -118,7 +110,8 @@ class OrgUnitViewSet(
 class OfficerSerializer(serializers.ModelSerializer):
     mykad = serializers.CharField(source="user.username", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    # Stored as given (may be blank): a plain string, so the schema does not promise an address.
+    email = serializers.CharField(source="user.email", read_only=True)
     phone = serializers.CharField(source="user.phone", read_only=True)
     is_active = serializers.BooleanField(source="user.is_active", read_only=True)
     roles = serializers.SerializerMethodField()
@@ -221,13 +214,36 @@ class OfficerViewSet(AgencyViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
         return OfficerForm(data=merged, officer=officer)
 
     def _errors(self, form) -> Response:
-        return Response(
-            {"detail": "invalid", "code": "invalid", "errors": form.errors.get_json_data()},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+
+    SCALARS = (
+        "mykad", "full_name", "email", "phone", "grade", "position", "org_unit", "supervisor",
+        "join_date", "leave_date",
+    )  # fmt: skip
+
+    def _body(self, request) -> dict:
+        """The body as the form takes it: one value per field and a list of role codes, whether it
+        came as JSON or as a form (where `dict(request.data)` would give lists everywhere)."""
+        data = request.data
+        if hasattr(data, "getlist"):
+            body = {name: data.get(name) for name in self.SCALARS if name in data}
+            if "roles" in data:
+                body["roles"] = data.getlist("roles")
+            return body
+        wrong = {
+            name: [_("Give one value, not a list or an object.")]
+            for name in self.SCALARS
+            if isinstance(data.get(name), (list, dict, bool, float))
+        }
+        roles = data.get("roles")
+        if roles is not None and not (isinstance(roles, list) and all(isinstance(r, str) for r in roles)):
+            wrong["roles"] = [_("Give the roles as a list of role codes.")]
+        if wrong:
+            raise ValidationError(wrong)
+        return {name: data[name] for name in (*self.SCALARS, "roles") if name in data}
 
     def create(self, request):
-        form = self._form(dict(request.data), None)
+        form = self._form(self._body(request), None)
         if not form.is_valid():
             return self._errors(form)
         try:
@@ -245,7 +261,7 @@ class OfficerViewSet(AgencyViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
         officer = self.get_object()
         if not self.access.can_manage_people:
             return Response(status=status.HTTP_403_FORBIDDEN)
-        form = self._form(dict(request.data), officer)
+        form = self._form(self._body(request), officer)
         if not form.is_valid():
             return self._errors(form)
         try:

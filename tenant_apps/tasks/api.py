@@ -16,9 +16,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.fields import get_error_detail
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from spotme.api import StrictJSONParser, query_date, query_int
 from tenant_apps.people.access import get_access
 from tenant_apps.people.api import AgencyViewSet
 from tenant_apps.people.models import Officer
@@ -43,22 +44,11 @@ def _service(call, *args, **kwargs):
 
 
 def _date_param(request, name: str) -> date | None:
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ApiValidationError({name: "use YYYY-MM-DD"}) from exc
+    return query_date(request, name)
 
 
 def _int_param(request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise ApiValidationError({name: "use a number"})
-    return int(value)
+    return query_int(request, name)
 
 
 class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
@@ -311,7 +301,11 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["author", "created_at"]
 
 
-Transition = inline_serializer("TaskTransition", {"status": serializers.ChoiceField(choices=Status.choices)})
+class Transition(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+
+    class Meta:
+        ref_name = "TaskTransition"
 
 
 @extend_schema_view(
@@ -346,7 +340,7 @@ class TaskViewSet(
     `invalid_transition`. Tasks are cancelled, never deleted."""
 
     serializer_class = TaskSerializer
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

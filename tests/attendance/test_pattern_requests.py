@@ -221,7 +221,7 @@ def test_the_api_flow(cast, login, months, patterns):
         {"month": f"{following:%Y-%m}", "pattern": "WP2", "reason": "x"},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and {"month", "reason"} <= set(bad.json())
+    assert bad.status_code == 400 and {"month", "reason"} <= set(bad.json()["fields"])
     mine = officer.get("/api/v1/attendance/pattern-requests/").json()["results"]
     assert [r["id"] for r in mine] == [body["id"]]
 

@@ -74,11 +74,11 @@ def test_settings_are_validated(cast, client_for):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert {"pull_times", "device_timezone"} <= set(response.json())
+    assert {"pull_times", "device_timezone"} <= set(response.json()["fields"])
     response = client.patch(
         "/api/v1/devices/settings/", {"enabled": True, "endpoint_url": ""}, content_type="application/json"
     )
-    assert response.status_code == 400 and "endpoint_url" in response.json()
+    assert response.status_code == 400 and "endpoint_url" in response.json()["fields"]
 
 
 def test_upload_page_dry_run_then_import(cast, client_for):

@@ -238,7 +238,7 @@ def test_api_creates_and_validates_officers(cast, admin_client):
         "/api/v1/officers/", {"mykad": "12", "full_name": ""}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert {"mykad", "full_name"} <= set(response.json()["errors"])
+    assert {"mykad", "full_name"} <= set(response.json()["fields"])
     response = admin_client.post(
         "/api/v1/officers/",
         {

@@ -214,7 +214,7 @@ def test_api_entries_and_reviews(cast, officer_client, supervisor_client):
         {"date": today, "description": "Lagi", "minutes": 1400},
         content_type="application/json",
     )
-    assert too_much.status_code == 400 and "minutes" in too_much.json()
+    assert too_much.status_code == 400 and "minutes" in too_much.json()["fields"]
 
     listed = supervisor_client.get(f"/api/v1/task-log/entries/?officer={cast.officer_1.pk}&week={today}")
     assert [e["id"] for e in listed.json()["results"]] == [created.json()["id"]]
@@ -229,5 +229,5 @@ def test_api_entries_and_reviews(cast, officer_client, supervisor_client):
     changed = officer_client.patch(
         f"/api/v1/task-log/entries/{created.json()['id']}/", {"minutes": 50}, content_type="application/json"
     )
-    assert changed.status_code == 400 and "date" in changed.json()
+    assert changed.status_code == 400 and "date" in changed.json()["fields"]
     assert officer_client.get("/api/v1/task-log/reviews/").json()["results"][0]["comment"] == "Baik"
