@@ -61,6 +61,7 @@ class ApplicationThrottle(AnonRateThrottle):
 class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ApplicationSerializer
     permission_classes = [IsOperator]
+    lookup_value_regex = r"[0-9]{1,18}"  # anything else is not an application: 404, not a 500
 
     def get_queryset(self):
         qs = AgencyApplication.objects.all()

@@ -204,3 +204,13 @@ def test_validation_errors_have_the_one_shape(as_user):
         as_user("admin").post("/api/v1/org-units/", json.dumps({"name": ""}), content_type="application/json")
     )
     assert body["code"] == "invalid" and "name" in body["fields"]
+
+
+def test_an_application_id_that_is_not_a_number_is_a_404(operator_client):
+    """schemathesis: POST /api/v1/applications/<garbage>/approve/ (and reject, retry) was a 500."""
+    for action in ("approve", "reject", "retry"):
+        response = operator_client.post(
+            f"/api/v1/applications/%F2%AE%90%BBA/{action}/", {}, content_type="application/json"
+        )
+        assert response.status_code == 404, (action, response.content[:200])
+    assert operator_client.get("/api/v1/applications/abc/").status_code == 404

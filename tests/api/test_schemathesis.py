@@ -40,19 +40,12 @@ def _quiet_request_log():
     logger.setLevel(level)
 
 
-# Not yet green: unverified after the issue-17 fixes (the last exploratory run still listed enum
-# query filters accepted with unknown values, e.g. ?scope=x on issues and tasks). Remove once a run
-# of this file passes; `make fuzz` prints the remaining failures.
-NOT_YET_GREEN = pytest.mark.xfail(strict=False, reason="issue 17: remaining schemathesis findings")
-
-
 def _check(report, label: str) -> None:
     print(f"\nschemathesis {label}: {report.summary()}\nstatuses: {dict(report.statuses)}")
     assert report.server_errors == 0 and not report.failures, report.summary()
 
 
 @pytest.mark.fuzz
-@NOT_YET_GREEN
 @pytest.mark.parametrize("role", list(AGENCY_ROLES))
 def test_agency_api_as_each_role(role, cast, client_for, device_api):  # noqa: F811
     configure(cast.agency, device_api.url)  # test-connection and pulls reach the loopback fake only
@@ -62,6 +55,5 @@ def test_agency_api_as_each_role(role, cast, client_for, device_api):  # noqa: F
 
 
 @pytest.mark.fuzz
-@NOT_YET_GREEN
 def test_apex_api_as_operator(operator_client):
     _check(fuzz(operator_client, max_examples=EXAMPLES), "apex as operator")

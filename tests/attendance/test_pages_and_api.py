@@ -134,7 +134,14 @@ def test_team_page_shows_supervisees_only(cast, office, login):
     with schema_context(cast.agency.schema_name):
         from django.utils import timezone
 
-        services.clock(cast.officer_1, "in", position=services.Position(*FAR_AWAY, 10), now=timezone.now())
+        # A morning clock-in of today's calendar day (the page shows today; a punch at 00:00-03:30
+        # would still belong to yesterday's shift).
+        services.clock(
+            cast.officer_1,
+            "in",
+            position=services.Position(*FAR_AWAY, 10),
+            now=at(timezone.localdate(), "08:05"),
+        )
     page = login("supervisor_1").get("/attendance/team/").content.decode()
     assert "Pegawai Satu" in page and "Pegawai Dua" not in page
     assert "error-text" in page, "the outside clock-in is flagged"
