@@ -3,7 +3,6 @@ recomputed day, the issues it raises or withdraws, and notifications after commi
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -85,8 +84,25 @@ def clock(
     config = agency_config.current()
     profile = profile or config.profile
     now = (now or timezone.now()).astimezone(agency_tz(profile))
+    user_id = officer.user_id if officer is not None else user.pk
+    # The officer-day's lock, the day's read and the write in one transaction (clock_write.py):
+    # simultaneous punches of one officer-day are planned one after the other, never from the same
+    # stale read.
+    with transaction.atomic():
+        clock_write.lock_day(user_id, now.date())
+        return _clock_locked(
+            officer, direction, position=position, source=source, idempotency_key=idempotency_key,
+            user_agent=user_agent, ip=ip, client_time=client_time, now=now, profile=profile,
+            config=config, user=user, user_id=user_id,
+        )  # fmt: skip
+
+
+def _clock_locked(
+    officer, direction, *, position, source, idempotency_key, user_agent, ip, client_time, now, profile,
+    config, user, user_id,
+) -> ClockEvent:  # fmt: skip
     # One read for the whole day (snapshot.py); a night shift's clock-out belongs to the previous
-    # day, which is read then.
+    # day, which is locked and read then.
     if officer is None:
         snap = snapshot.user_snapshot(user, now.date())
         officer = snap.officer
@@ -102,6 +118,7 @@ def clock(
         )
     day = rules.attendance_date(now, calendar.facts_from(snap, config).pattern)
     if day != now.date():
+        clock_write.lock_day(user_id, day)
         snap = snapshot.day_snapshot(officer.pk, day)
     facts = calendar.facts_from(snap, config)
     event = ClockEvent(
@@ -125,17 +142,14 @@ def clock(
     snap.events.append(event)
     plan = plan_day(officer, snap, facts, agency_tz(profile))
     tell_supervisor = match.inside is False and not _excused(event, facts)
-    # The event, the day's record and its new issues are ONE statement (clock_write.py), atomic on
-    # its own; a transaction is opened only when more follows (a withdrawn issue, a notification).
-    with transaction.atomic() if plan.changed_issues or tell_supervisor else nullcontext():
-        if not clock_write.insert(event, plan.record, plan.new_issues):
-            # A retried request (same idempotency key): answered with the first event.
-            first = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
-            first.replayed = True
-            return first
-        save_issues([], plan.changed_issues)
-        if tell_supervisor:
-            _tell_supervisor_outside(officer, event)
+    if not clock_write.insert(event, plan.record, plan.new_issues):
+        # A retried request (same idempotency key): answered with the first event.
+        first = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
+        first.replayed = True
+        return first
+    save_issues([], plan.changed_issues)
+    if tell_supervisor:
+        _tell_supervisor_outside(officer, event)
     return event
 
 
@@ -277,7 +291,11 @@ def recompute_day(
     one read of the day (snapshot.py), one write of the record, and the issues that change."""
     config = agency_config.current()
     profile = profile or config.profile
-    snap = snap or snapshot.day_snapshot(officer.pk, day)
+    if snap is None:
+        if transaction.get_connection().in_atomic_block:
+            # Serialised with the officer-day's punches (clock_write.lock_day) until commit.
+            clock_write.lock_day(officer.user_id, day)
+        snap = snapshot.day_snapshot(officer.pk, day)
     facts = facts or calendar.facts_from(snap, config)
     plan = plan_day(officer, snap, facts, agency_tz(profile), closed)
     record = plan.record
