@@ -150,6 +150,7 @@ SHARED_APPS = [
     "tenants",
     "spotme.accounts",
     "spotme.audit",
+    "spotme.outbox",  # follow-up work (Celery tasks) written with the data: spotme/outbox
     "auditlog",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -174,6 +175,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "spotme.accounts",
     "spotme.audit",
+    "spotme.outbox",  # follow-up work (Celery tasks) written with the data: spotme/outbox
     "auditlog",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -276,8 +278,11 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades to "nothing cached" while Redis is away: no request fails for the cache
+            # (spotme/cache.py). Short socket timeouts: an unreachable Redis costs one short wait.
+            "BACKEND": "spotme.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
             # Every key carries the agency's schema name: one agency never reads another's entries.
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
@@ -315,6 +320,8 @@ CELERY_BEAT_SCHEDULE = {
     "platform-stats": {"task": "operators.collect_stats_everywhere", "schedule": 900.0},
     # Webhook deliveries due for a retry that no countdown task carries (long waits, lost tasks).
     "webhook-retries": {"task": "opendata.retry_due_everywhere", "schedule": 300.0},
+    # The transactional outbox: tasks not yet published (the broker was down), spotme/outbox.
+    "outbox-relay": {"task": "outbox.relay_everywhere", "schedule": 30.0},
     # Integrasi Peranti: every few minutes, one pull task per agency whose next pull time has come.
     "device-pulls": {"task": "devices.pulls_due_everywhere", "schedule": 120.0},
 }
