@@ -3,12 +3,14 @@ recomputed day, the issues it raises or withdraws, and notifications after commi
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,8 @@ from .models import (
     Policy,
     Source,
 )
+
+log = logging.getLogger(__name__)
 
 # Issues raised while the day is still open (the officer can explain at once); the others wait for
 # the nightly close.
@@ -81,9 +85,34 @@ def clock(
     then read with the day, in the same statement; a user without one gets `PermissionDenied`."""
     if direction not in ("in", "out"):
         raise ClockError(_("Choose clock in or clock out."), code="direction")
+    punch = dict(
+        position=position, source=source, idempotency_key=idempotency_key, user_agent=user_agent, ip=ip,
+        client_time=client_time, now=now or timezone.now(), profile=profile, user=user,
+    )  # fmt: skip
+    # A lost database connection (a restart, a failover) is retried once on a new one, when the
+    # idempotency key makes that safe (a commit whose answer was lost is then answered as a replay)
+    # and the punch is its own transaction.
+    retry = bool(idempotency_key) and not transaction.get_connection().in_atomic_block
+    try:
+        return _clock_once(officer, direction, **punch)
+    except (OperationalError, InterfaceError) as exc:
+        if not retry:
+            raise
+        log.warning("clock-in retried on a new database connection after: %s", exc)
+        transaction.get_connection().close()  # the broken connection leaves the pool
+        time.sleep(RETRY_DELAY_SECONDS)
+        return _clock_once(officer, direction, **punch)
+
+
+RETRY_DELAY_SECONDS = 0.5
+
+
+def _clock_once(
+    officer, direction, *, position, source, idempotency_key, user_agent, ip, client_time, now, profile, user
+) -> ClockEvent:
     config = agency_config.current()
     profile = profile or config.profile
-    now = (now or timezone.now()).astimezone(agency_tz(profile))
+    now = now.astimezone(agency_tz(profile))
     user_id = officer.user_id if officer is not None else user.pk
     # The officer-day's lock, the day's read and the write in one transaction (clock_write.py):
     # simultaneous punches of one officer-day are planned one after the other, never from the same

@@ -11,26 +11,12 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from provisioning.services import provision_agency
 from tenant_apps.attendance import services
-from tenant_apps.attendance.models import AttendanceDay, AttendanceIssue, ClockEvent, OfficeSite
-from tests.fixtures.agencies import ADMIN_A, activate_admin, make_request
-from tests.fixtures.attendance import INSIDE, OFFICE, at
-from tests.fixtures.people import make_cast
+from tenant_apps.attendance.models import AttendanceDay, AttendanceIssue, ClockEvent
+from tests.fixtures.attendance import INSIDE, at
 
 MON = date(2025, 11, 17)
 N = 20
-
-
-@pytest.fixture
-def officer(live_platform):
-    """(agency schema, an officer with a supervisor) with an office site, all committed."""
-    agency = provision_agency(make_request("serentak", admin_mykad=ADMIN_A)).agency
-    activate_admin(agency, ADMIN_A)
-    cast = make_cast(agency)
-    with schema_context(agency.schema_name):
-        OfficeSite.objects.create(name="Ibu Pejabat", latitude=OFFICE[0], longitude=OFFICE[1], radius_m=200)
-    return agency.schema_name, cast.officer_1
 
 
 def punch_together(schema: str, officer, direction: str, times: list, *, by_user: bool) -> list:
@@ -65,8 +51,8 @@ def punch_together(schema: str, officer, direction: str, times: list, *, by_user
 
 
 @pytest.mark.parametrize("by_user", [False, True], ids=["officer", "signed-in-user"])
-def test_simultaneous_first_clock_ins_become_one_consistent_day(officer, by_user):
-    schema, officer = officer
+def test_simultaneous_first_clock_ins_become_one_consistent_day(committed_officer, by_user):
+    schema, officer = committed_officer
     times = [at(MON, "09:20") + timedelta(seconds=n) for n in reversed(range(N))]
     assert punch_together(schema, officer, "in", times, by_user=by_user) == []
     with schema_context(schema):
@@ -77,8 +63,8 @@ def test_simultaneous_first_clock_ins_become_one_consistent_day(officer, by_user
         assert [(i.code, i.status) for i in issues] == [("lewat", "open")]
 
 
-def test_simultaneous_clock_outs_become_one_consistent_day(officer):
-    schema, officer = officer
+def test_simultaneous_clock_outs_become_one_consistent_day(committed_officer):
+    schema, officer = committed_officer
     with schema_context(schema):
         services.clock(officer, "in", position=INSIDE, now=at(MON, "08:00"), idempotency_key="in")
     times = [at(MON, "16:00") + timedelta(minutes=n) for n in range(N)]
