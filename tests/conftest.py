@@ -10,3 +10,10 @@ pytest_plugins = [
     "tests.fixtures.people",
     "tests.fixtures.attendance",
 ]
+
+
+def pytest_configure(config):
+    # Registered here, not in pyproject.toml (the install is being reworked there).
+    config.addinivalue_line(
+        "markers", "faults: a fault drill on its own private PostgreSQL, Redis and gunicorn (tests/faults)"
+    )

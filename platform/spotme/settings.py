@@ -264,16 +264,15 @@ if os.environ.get("SPOTME_TEST_DATABASE"):  # lets two test runs share one serve
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SPOTME_TEST_DATABASE"]}
 if env_bool("SPOTME_DB_POOL", default=not TESTING):
     # Django's built-in psycopg 3 pool; django-tenants resets search_path on every checkout.
-    from psycopg_pool import ConnectionPool
-
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env_int("SPOTME_DB_POOL_MIN", 2),
         "max_size": env_int("SPOTME_DB_POOL_MAX", 20),
         "timeout": 10,
-        # A connection is checked (an empty query) when handed out: after a database restart the
-        # pool's dead connections are replaced instead of failing the request that gets them.
-        "check": ConnectionPool.check_connection,
     }
+    # Django passes `check=ConnectionPool.check_connection` to the pool with this: a connection is
+    # checked (an empty query) when handed out, so after a database restart the pool's dead
+    # connections are replaced instead of failing the request that gets them.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

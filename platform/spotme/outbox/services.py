@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
-from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -35,7 +34,12 @@ _broker_failed_at: float | None = None
 def enqueue(task: str, *args) -> OutboxMessage:
     """Queue Celery task `task` (its registered name) with JSON `args`, published after commit."""
     message = OutboxMessage.objects.create(task=task, args=list(args))
-    transaction.on_commit(partial(_after_commit, connection.schema_name, message.pk), robust=True)
+    schema = connection.schema_name
+
+    def publish_after_commit() -> None:  # a named function: Django's robust on_commit logs its name
+        _after_commit(schema, message.pk)
+
+    transaction.on_commit(publish_after_commit, robust=True)
     return message
 
 
@@ -44,13 +48,18 @@ def broker_available() -> bool:
 
 
 def _after_commit(schema: str, message_id: int) -> None:
+    """Best effort, never raising: the write is committed, and whatever fails here (the broker,
+    even the database) leaves the row pending for the relay."""
     if not broker_available():
         return  # the relay publishes it when the broker is back
     recovering = _broker_failed_at is not None
-    with schema_context(schema):
-        published = publish(OutboxMessage.objects.filter(pk=message_id, published_at__isnull=True))
-        if published and recovering:
-            relay()  # the backlog this process left while the broker was away
+    try:
+        with schema_context(schema):
+            published = publish(OutboxMessage.objects.filter(pk=message_id, published_at__isnull=True))
+            if published and recovering:
+                relay()  # the backlog this process left while the broker was away
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.warning("outbox publication after commit deferred to the relay", exc_info=True)
 
 
 def _publish_one(message: OutboxMessage) -> None:
