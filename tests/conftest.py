@@ -11,7 +11,3 @@ pytest_plugins = [
     "tests.fixtures.attendance",
 ]
 
-
-def pytest_configure(config):
-    # Fault drills (tests/faults): real processes killed, services disturbed, each on its own Redis.
-    config.addinivalue_line("markers", "faults: fault drills (workers killed, services disturbed)")

@@ -8,7 +8,11 @@ reading the Host header (so no DisallowedHost) and without touching a schema:
     /healthz          liveness: the process answers. Touches nothing else, so a database outage
                       does not make Kubernetes restart every web pod at once.
     /health/          readiness: django-health-check runs the database, cache and (when Redis is
-                      configured) broker checks; 200 when all pass, 503 otherwise.
+                      configured) broker checks. 200 "ok" when all pass; 200 "degraded" naming the
+                      failed ones when only the cache and/or the broker fail (clock-ins and pages
+                      work without Redis: spotme/cache.py, spotme/outbox; taking every web pod out
+                      of service for it would turn a degraded platform into a down one); 503
+                      "error" when the database fails.
     /health/workers/  monitoring, internal callers only (it broadcasts a ping to every worker): at
                       least one Celery worker answers and consumes the queue. Not for probes: web
                       pods stay ready while workers restart.
@@ -32,6 +36,8 @@ from health_check.views import HealthCheckView
 from . import metrics
 
 _CHECK_NAMES = {"Database": "database", "Cache": "cache", "Redis": "broker", "Ping": "celery_workers"}
+# Checks whose failure degrades the web tier without making it unready (see /health/ above).
+OPTIONAL = frozenset({"cache", "broker"})
 
 
 def _broker_client():
@@ -69,9 +75,11 @@ class HealthView(HealthCheckView):
     async def get(self, request, *args, **kwargs):
         with self.get_executor() as executor:
             self.results = await asyncio.gather(*(check.get_result(executor) for check in self.get_checks()))
-        healthy = not any(result.error for result in self.results)
+        failed = {_CHECK_NAMES.get(type(r.check).__name__, "") for r in self.results if r.error}
+        healthy = not failed
+        ready = not (failed - OPTIONAL)
         body = {
-            "status": "ok" if healthy else "error",
+            "status": "ok" if healthy else "degraded" if ready else "error",
             "checks": {
                 _CHECK_NAMES.get(type(r.check).__name__, type(r.check).__name__.lower()): (
                     "ok" if not r.error else (str(r.error) if self.detailed else "error")
@@ -79,7 +87,9 @@ class HealthView(HealthCheckView):
                 for r in self.results
             },
         }
-        return JsonResponse(body, status=200 if healthy else 503)
+        if healthy != ready:
+            body["degraded"] = sorted(failed)
+        return JsonResponse(body, status=200 if ready else 503)
 
 
 def _run(view_checks: list, request, *, detailed: bool) -> HttpResponse:

@@ -15,7 +15,10 @@ class RequestContextFilter(_logging.Filter):
         request = getattr(record, "request", None)  # Django's request logger passes it
         if request is not None and hasattr(request, "request_id"):
             tenant = getattr(request, "tenant", None)
-            user = getattr(request, "user", None)
+            # The user only if the request has loaded it already: loading it here (a lazy user: the
+            # session and user queries) would make logging an error of a lost database connection
+            # raise again, out of Django's error handling (a bare 500 from gunicorn).
+            user = getattr(request, "_cached_user", None)
             record.agency = tenant.schema_name if tenant is not None else "-"
             record.request_id = request.request_id
             record.user_id = str(user.pk) if user is not None and user.is_authenticated else "-"

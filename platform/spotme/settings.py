@@ -160,6 +160,7 @@ SHARED_APPS = [
     "tenants",
     "spotme.accounts",
     "spotme.audit",
+    "spotme.outbox",  # follow-up work (Celery tasks) written with the data: spotme/outbox
     "auditlog",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -184,6 +185,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "spotme.accounts",
     "spotme.audit",
+    "spotme.outbox",  # follow-up work (Celery tasks) written with the data: spotme/outbox
     "auditlog",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -282,6 +284,10 @@ if env_bool("SPOTME_DB_POOL", default=not TESTING):
         "max_size": env_int("SPOTME_DB_POOL_MAX", 20),
         "timeout": 10,
     }
+    # Django passes `check=ConnectionPool.check_connection` to the pool with this: a connection is
+    # checked (an empty query) when handed out, so after a database restart the pool's dead
+    # connections are replaced instead of failing the request that gets them.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -291,8 +297,11 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades to "nothing cached" while Redis is away: no request fails for the cache
+            # (spotme/cache.py). Short socket timeouts: an unreachable Redis costs one short wait.
+            "BACKEND": "spotme.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
             # Every key carries the agency's schema name: one agency never reads another's entries.
             "KEY_FUNCTION": "django_tenants.cache.make_key",
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
@@ -349,6 +358,8 @@ CELERY_BEAT_SCHEDULE = {
     "opendata-retention": {"task": "opendata.purge_old_everywhere", "schedule": crontab(hour=3, minute=10)},
     "notifications-retention": {"task": "notifications.purge_old_everywhere",
                                 "schedule": crontab(hour=3, minute=20)},
+    # The transactional outbox: tasks not yet published (the broker was down), spotme/outbox.
+    "outbox-relay": {"task": "outbox.relay_everywhere", "schedule": 30.0},
     # Integrasi Peranti: every few minutes, one pull task per agency whose next pull time has come.
     "device-pulls": {"task": "devices.pulls_due_everywhere", "schedule": 120.0},
 }

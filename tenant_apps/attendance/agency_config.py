@@ -8,7 +8,12 @@ token (one small cache GET) and uses its copy while the token is unchanged, at m
 Any save or delete of those models, or of a working pattern (a policy's default) or a site's units,
 drops the token at once and again after commit, so every process loads the new configuration on
 its next clock-in; the age limit bounds any staleness a rolled-back configuration write could leave.
-The cached objects are shared by the process's threads: read them, never change them."""
+The cached objects are shared by the process's threads: read them, never change them.
+
+Without the shared cache (Redis stopped: spotme/cache.py answers a miss) there is no token to trust:
+the configuration is read from PostgreSQL again whenever this process's copy is older than
+`DEGRADED_TTL` seconds, and the token is used again as soon as Redis answers (a copy loaded without
+it never matches a token, so it is replaced on the first clock-in after Redis is back)."""
 
 from __future__ import annotations
 
@@ -21,12 +26,14 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from spotme import cache as shared_cache
 from tenant_apps.organisation.models import AgencyProfile
 
 from .models import HolidayOverride, OfficeSite, Policy, WorkingPattern
 
 KEY = "attendance:agency-config:version"
 TTL = 300
+DEGRADED_TTL = 5  # seconds a copy is trusted while the shared cache is unavailable
 
 
 @dataclass
@@ -61,13 +68,17 @@ def load() -> AgencyConfig:
 
 def current() -> AgencyConfig:
     version = cache.get(KEY)
-    if version is None:
+    if version is None and shared_cache.available():
         version = uuid4().hex
         if not cache.add(KEY, version, None):  # another process named the version first
             version = cache.get(KEY) or version
+    if not shared_cache.available():
+        version, ttl = None, DEGRADED_TTL  # no shared token: PostgreSQL is the truth
+    else:
+        ttl = TTL
     now = time.monotonic()
     held = _loaded.get(connection.schema_name)
-    if held is not None and held[0] == version and now - held[1] < TTL:
+    if held is not None and held[0] == version and now - held[1] < ttl:
         return held[2]
     config = load()
     _loaded[connection.schema_name] = (version, now, config)

@@ -12,6 +12,13 @@ data-modifying CTEs, atomic on its own:
     SELECT (SELECT id FROM e), (SELECT id FROM d), ARRAY(SELECT id FROM i ORDER BY id)
 
 A replayed idempotency key inserts nothing at all (the record and issues depend on the event row).
+
+The record and its issues are planned from a read of the day (snapshot.py), so the read and this
+write must not interleave with another punch of the same officer-day: `lock_day` takes a
+transaction-scoped advisory lock on the officer-day before the read (services.clock), so
+simultaneous punches of one officer-day run one after the other, each planned from everything
+committed before it; punches of different officers never wait for each other. The issue INSERT is
+also conflict-safe (ON CONFLICT DO NOTHING) against writers that do not take the lock.
 Values go through each field's own `pre_save` and `get_db_prep_save`, as the ORM's INSERT does, with
 explicit casts to the column types, and the ORM's pre_save / post_save signals are sent for each
 row as `Model.save()` would (the metrics count clock events from post_save);
@@ -20,6 +27,7 @@ row as `Model.save()` would (the metrics count clock events from post_save);
 from __future__ import annotations
 
 from functools import cache
+from hashlib import blake2b
 
 from django.db import connection
 from django.db.models.signals import post_save, pre_save
@@ -85,17 +93,35 @@ def _sql(keyed: bool, new_record: bool, issues: int) -> str:
         fields, holders = _columns(AttendanceIssue)
         select = f"SELECT {', '.join(holders)} WHERE EXISTS (SELECT 1 FROM e)"
         columns = ", ".join(_q(f.column) for f in fields)
+        unique = ", ".join(_q(c) for c in ("officer_id", "date", "code"))
         ctes.append(
             f"i AS (INSERT INTO {_q(AttendanceIssue._meta.db_table)} ({columns})"
-            f" {' UNION ALL '.join([select] * issues)} RETURNING id)"
+            f" {' UNION ALL '.join([select] * issues)} ON CONFLICT ({unique}) DO NOTHING"
+            f" RETURNING id, {_q('code')})"
         )
     else:
-        ctes.append("i AS (SELECT NULL::integer AS id WHERE false)")
-    return (
-        "WITH "
-        + ", ".join(ctes)
-        + " SELECT (SELECT id FROM e), (SELECT id FROM d), ARRAY(SELECT id FROM i ORDER BY id)"
-    )
+        ctes.append("i AS (SELECT NULL::integer AS id, NULL::text AS code WHERE false)")
+    ids = "SELECT (SELECT id FROM e), (SELECT id FROM d), ARRAY(SELECT id FROM i ORDER BY id)"
+    return f"WITH {', '.join(ctes)} {ids}, ARRAY(SELECT code FROM i ORDER BY id)"
+
+
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
+
+
+def day_lock_key(schema: str, user_id: int, day) -> int:
+    """The advisory lock's key of one officer-day: advisory locks are database-wide, so the key
+    carries the agency's schema. Keyed by the officer's user (known before the day's read, which
+    finds the officer by user); a collision of two keys only makes two punches wait for each other."""
+    digest = blake2b(f"{schema}:{user_id}:{day.isoformat()}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def lock_day(user_id: int, day) -> None:
+    """Wait for, then hold until the end of the transaction, the officer-day's lock. Must be inside
+    `transaction.atomic()` and before the day is read. One short statement, prepared."""
+    assert connection.in_atomic_block, "the officer-day lock lives only as long as a transaction"
+    with prepared_cursor() as cursor:
+        cursor.execute(_LOCK_SQL, [day_lock_key(connection.schema_name, user_id, day)])
 
 
 def insert(event: ClockEvent, record: AttendanceDay, new_issues: list[AttendanceIssue]) -> bool:
@@ -115,12 +141,15 @@ def insert(event: ClockEvent, record: AttendanceDay, new_issues: list[Attendance
         params += _values(issue, _columns(AttendanceIssue)[0], add=True)
     with prepared_cursor() as cursor:
         cursor.execute(_sql(bool(event.idempotency_key), new_record, len(new_issues)), params)
-        event_id, record_id, issue_ids = cursor.fetchone()
+        event_id, record_id, issue_ids, issue_codes = cursor.fetchone()
     if event_id is None:
         return False
     event.pk, record.pk = event_id, record_id
-    for issue, pk in zip(new_issues, issue_ids, strict=True):
-        issue.pk = pk
+    written = dict(zip(issue_codes, issue_ids, strict=True))
+    for issue in new_issues:
+        issue.pk = written.get(issue.code)
+    # An issue another writer raised meanwhile (a conflict: nothing inserted) is not ours to signal.
+    rows = [(obj, created) for obj, created in rows if obj.pk is not None]
     for obj, created in rows:
         obj._state.adding = False
         post_save.send(

@@ -3,13 +3,14 @@ recomputed day, the issues it raises or withdraws, and notifications after commi
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,8 @@ from .models import (
     Policy,
     Source,
 )
+
+log = logging.getLogger(__name__)
 
 # Issues raised while the day is still open (the officer can explain at once); the others wait for
 # the nightly close.
@@ -82,11 +85,53 @@ def clock(
     then read with the day, in the same statement; a user without one gets `PermissionDenied`."""
     if direction not in ("in", "out"):
         raise ClockError(_("Choose clock in or clock out."), code="direction")
+    punch = dict(
+        position=position, source=source, idempotency_key=idempotency_key, user_agent=user_agent, ip=ip,
+        client_time=client_time, now=now or timezone.now(), profile=profile, user=user,
+    )  # fmt: skip
+    # A lost database connection (a restart, a failover) is retried once on a new one, when the
+    # idempotency key makes that safe (a commit whose answer was lost is then answered as a replay)
+    # and the punch is its own transaction.
+    retry = bool(idempotency_key) and not transaction.get_connection().in_atomic_block
+    try:
+        return _clock_once(officer, direction, **punch)
+    except (OperationalError, InterfaceError) as exc:
+        if not retry:
+            raise
+        log.warning("clock-in retried on a new database connection after: %s", exc)
+        transaction.get_connection().close()  # the broken connection leaves the pool
+        time.sleep(RETRY_DELAY_SECONDS)
+        return _clock_once(officer, direction, **punch)
+
+
+RETRY_DELAY_SECONDS = 0.5
+
+
+def _clock_once(
+    officer, direction, *, position, source, idempotency_key, user_agent, ip, client_time, now, profile, user
+) -> ClockEvent:
     config = agency_config.current()
     profile = profile or config.profile
-    now = (now or timezone.now()).astimezone(agency_tz(profile))
+    now = now.astimezone(agency_tz(profile))
+    user_id = officer.user_id if officer is not None else user.pk
+    # The officer-day's lock, the day's read and the write in one transaction (clock_write.py):
+    # simultaneous punches of one officer-day are planned one after the other, never from the same
+    # stale read.
+    with transaction.atomic():
+        clock_write.lock_day(user_id, now.date())
+        return _clock_locked(
+            officer, direction, position=position, source=source, idempotency_key=idempotency_key,
+            user_agent=user_agent, ip=ip, client_time=client_time, now=now, profile=profile,
+            config=config, user=user, user_id=user_id,
+        )  # fmt: skip
+
+
+def _clock_locked(
+    officer, direction, *, position, source, idempotency_key, user_agent, ip, client_time, now, profile,
+    config, user, user_id,
+) -> ClockEvent:  # fmt: skip
     # One read for the whole day (snapshot.py); a night shift's clock-out belongs to the previous
-    # day, which is read then.
+    # day, which is locked and read then.
     if officer is None:
         snap = snapshot.user_snapshot(user, now.date())
         officer = snap.officer
@@ -102,6 +147,7 @@ def clock(
         )
     day = rules.attendance_date(now, calendar.facts_from(snap, config).pattern)
     if day != now.date():
+        clock_write.lock_day(user_id, day)
         snap = snapshot.day_snapshot(officer.pk, day)
     facts = calendar.facts_from(snap, config)
     event = ClockEvent(
@@ -125,17 +171,14 @@ def clock(
     snap.events.append(event)
     plan = plan_day(officer, snap, facts, agency_tz(profile))
     tell_supervisor = match.inside is False and not _excused(event, facts)
-    # The event, the day's record and its new issues are ONE statement (clock_write.py), atomic on
-    # its own; a transaction is opened only when more follows (a withdrawn issue, a notification).
-    with transaction.atomic() if plan.changed_issues or tell_supervisor else nullcontext():
-        if not clock_write.insert(event, plan.record, plan.new_issues):
-            # A retried request (same idempotency key): answered with the first event.
-            first = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
-            first.replayed = True
-            return first
-        save_issues([], plan.changed_issues)
-        if tell_supervisor:
-            _tell_supervisor_outside(officer, event)
+    if not clock_write.insert(event, plan.record, plan.new_issues):
+        # A retried request (same idempotency key): answered with the first event.
+        first = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
+        first.replayed = True
+        return first
+    save_issues([], plan.changed_issues)
+    if tell_supervisor:
+        _tell_supervisor_outside(officer, event)
     return event
 
 
@@ -277,7 +320,11 @@ def recompute_day(
     one read of the day (snapshot.py), one write of the record, and the issues that change."""
     config = agency_config.current()
     profile = profile or config.profile
-    snap = snap or snapshot.day_snapshot(officer.pk, day)
+    if snap is None:
+        if transaction.get_connection().in_atomic_block:
+            # Serialised with the officer-day's punches (clock_write.lock_day) until commit.
+            clock_write.lock_day(officer.user_id, day)
+        snap = snapshot.day_snapshot(officer.pk, day)
     facts = facts or calendar.facts_from(snap, config)
     plan = plan_day(officer, snap, facts, agency_tz(profile), closed)
     record = plan.record

@@ -1,13 +1,14 @@
 """Sending notifications. `notify` is called inside the writing transaction; rows and emails exist
-only if that transaction commits (emails go through Celery after the commit)."""
+only if that transaction commits: the email is a task in the transactional outbox (spotme/outbox),
+written in the same transaction and published to Celery after the commit, or later by the relay
+when the broker is down — a notification never fails or delays the write that caused it."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone, translation
+
+from spotme.outbox import services as outbox
 
 from .models import Kind, Notification, Preference
 
@@ -35,19 +36,8 @@ def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> 
         read_at=None if in_app else timezone.now(),
     )
     if by_email and recipient.email:
-        transaction.on_commit(partial(_enqueue_email, connection.schema_name, note.pk))
+        outbox.enqueue("notifications.send_email", note.pk)
     return note
-
-
-def _enqueue_email(schema_name: str, notification_id: int) -> None:
-    """Enqueue in the schema the notification was written in (tenant-schemas-celery carries it to
-    the worker), whatever schema the connection is on when the commit callback runs."""
-    from django_tenants.utils import schema_context
-
-    from .tasks import send_notification_email
-
-    with schema_context(schema_name):
-        send_notification_email.delay(notification_id)
 
 
 def unread_count(user) -> int:

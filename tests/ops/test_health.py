@@ -71,3 +71,27 @@ def test_other_paths_on_a_pod_ip_are_still_refused(pod_client):
     router's "no agency here" (and /metrics is not offered without the token or the metrics port)."""
     for path in ("/login/", "/metrics", "/healthz/extra", "/health/x", "/api/v1/me/"):
         assert pod_client.get(path).status_code in (400, 404), path
+
+
+def test_without_redis_the_pod_stays_ready_and_says_degraded(pod_client, settings):
+    """Clock-ins work without the cache and the broker (spotme/cache.py, spotme/outbox): the web
+    pods stay in service, and the probe names what is missing."""
+    import socket
+
+    from spotme import cache as shared_cache
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{s.getsockname()[1]}/0"
+    settings.CACHES = {"default": {"BACKEND": "spotme.cache.ResilientRedisCache", "LOCATION": dead}}
+    settings.CELERY_BROKER_URL = dead
+    try:
+        response = pod_client.get("/health/")
+    finally:
+        shared_cache._failed_at = None
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "cache": "error", "broker": "error"},
+        "degraded": ["broker", "cache"],
+    }

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import sys
+
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from . import unavailable
 
 
 @never_cache
@@ -20,6 +24,8 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    if unavailable.database_unavailable(sys.exc_info()[1]):
+        return unavailable.response(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
     return render(request, "errors/500.html", status=500)
