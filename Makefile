@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 export SPOTME_UV := $(abspath $(UV))
 
-.PHONY: run test fuzz bench lint messages upgrade stop-services clean
+.PHONY: run test soak fuzz bench lint messages upgrade stop-services clean
 
 $(UV): deploy/requirements-uv.txt
 	@$(PYTHON) -m venv $(TOOLS)
@@ -37,6 +37,10 @@ test: venv
 	$(BIN)/python deploy/run.py test $(ARGS)
 
 ## The long schemathesis run over every operation (figures go to BENCHMARKS.md by hand, with the command)
+## Soak: 5 minutes of clock-ins under faults on a private, durable stack (bench/soak.py; BENCHMARKS.md)
+soak: venv
+	$(BIN)/python bench/soak.py $(ARGS)
+
 fuzz: venv
 	$(BIN)/python deploy/run.py fuzz $(ARGS)
 

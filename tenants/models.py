@@ -85,3 +85,21 @@ def current_agency() -> Agency:
     if isinstance(tenant, Agency):
         return tenant
     return Agency.objects.get(schema_name=connection.schema_name)
+
+
+def active_agencies():
+    """The agencies the periodic jobs visit: active, not the public schema."""
+    return Agency.objects.filter(status=AgencyStatus.ACTIVE).exclude(schema_name="public")
+
+
+def delay_in_each_active_agency(task, *args) -> int:
+    """Fan a periodic job out: `task.delay(*args)` once inside each active agency's schema (the
+    tenant-aware Celery app runs it there). Returns how many were queued."""
+    from django_tenants.utils import schema_context
+
+    n = 0
+    for agency in active_agencies():
+        with schema_context(agency.schema_name):
+            task.delay(*args)
+        n += 1
+    return n

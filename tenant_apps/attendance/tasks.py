@@ -13,9 +13,9 @@ from spotme.celery import app
 
 
 def _active_agencies():
-    from tenants.models import Agency, AgencyStatus
+    from tenants.models import active_agencies
 
-    return Agency.objects.filter(status=AgencyStatus.ACTIVE).exclude(schema_name="public")
+    return active_agencies()
 
 
 @app.task(name="attendance.close_yesterday_everywhere")

@@ -32,16 +32,9 @@ def send_notification_email(notification_id: int) -> str:
 @app.task(name="notifications.purge_old_everywhere")
 def purge_old_everywhere() -> int:
     """Nightly: one retention task per active agency (its own period, AgencyProfile)."""
-    from django_tenants.utils import schema_context
+    from tenants.models import delay_in_each_active_agency
 
-    from tenants.models import Agency, AgencyStatus
-
-    n = 0
-    for agency in Agency.objects.filter(status=AgencyStatus.ACTIVE).exclude(schema_name="public"):
-        with schema_context(agency.schema_name):
-            purge_old.delay()
-        n += 1
-    return n
+    return delay_in_each_active_agency(purge_old)
 
 
 @app.task(name="notifications.purge_old", acks_late=True)

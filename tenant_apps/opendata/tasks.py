@@ -54,14 +54,9 @@ def retry_due_everywhere() -> int:
 @app.task(name="opendata.purge_old_everywhere")
 def purge_old_everywhere() -> int:
     """Nightly: one retention task per active agency (its own periods, AgencyProfile)."""
-    from tenants.models import Agency, AgencyStatus
+    from tenants.models import delay_in_each_active_agency
 
-    n = 0
-    for agency in Agency.objects.filter(status=AgencyStatus.ACTIVE).exclude(schema_name="public"):
-        with schema_context(agency.schema_name):
-            purge_old.delay()
-        n += 1
-    return n
+    return delay_in_each_active_agency(purge_old)
 
 
 @app.task(name="opendata.purge_old", acks_late=True)

@@ -42,7 +42,8 @@ def wait_for(predicate, limit: float, what: str, step: float = 0.2) -> None:
 
 
 class Postgres:
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, durable: bool = False):
+        """`durable`: fsync and full_page_writes on too, as in production (the soak benchmark)."""
         self.port = free_port()
         self.bindir = devservices.pg_bindir()
         self.data, self.run = base / "pg", base / "pg-run"
@@ -67,7 +68,10 @@ class Postgres:
             # synchronous_commit stays on, as in production: an acknowledged commit survives a crash
             # (`-m immediate`); with it off the server may acknowledge commits it then loses.
             # fsync off only matters when the machine itself crashes.
-            conf.write("\nmax_connections = 100\nfsync = off\n")
+            conf.write(
+                "\nmax_connections = 100\n"
+                + ("fsync = on\nfull_page_writes = on\n" if durable else "fsync = off\n")
+            )
         self.ctl("start")
         subprocess.run(
             [
@@ -133,13 +137,13 @@ class Redis:
 
 
 class Gunicorn:
-    def __init__(self, env: dict, log: Path):
+    def __init__(self, env: dict, log: Path, workers: int = 1):
         self.port = free_port()
         self.log = log
         self.output = open(log, "w")  # noqa: SIM115 - open while gunicorn runs
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4", "--max-requests", "0"],
+             f"127.0.0.1:{self.port}", "--workers", str(workers), "--threads", "4", "--max-requests", "0"],
             cwd=ROOT, env={**env, "PORT": str(self.port)}, stdout=self.output, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
