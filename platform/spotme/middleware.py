@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import logging
 import uuid
 
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.db import DatabaseError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .context import agency_var, request_id_var, user_id_var
+
+log = logging.getLogger(__name__)
 
 
 class RequestContextMiddleware:
@@ -82,3 +88,23 @@ class RejectNulQueryMiddleware:
                 return JsonResponse({"detail": detail, "code": "null_character"}, status=400)
             return HttpResponseBadRequest(detail)
         return self.get_response(request)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session which cannot be saved after the view has *succeeded* leaves
+    the answer as it is.
+
+    The session is saved after the view, on every request (the idle-timeout clock moves). When the
+    database goes away between the view's commit and that save — a PostgreSQL restart during a
+    clock-in — Django answers 400 "session interrupted": the officer is told the punch failed
+    although it is stored, and may stop trying. The work is done, so the success stands; the
+    session's bookkeeping is simply saved on the next request. A failed view's answer is unchanged."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except (SessionInterrupted, DatabaseError):
+            if response.status_code >= 400:
+                raise
+            log.warning("session not saved after a successful response", exc_info=True)
+            return response

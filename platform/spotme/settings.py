@@ -233,7 +233,7 @@ MIDDLEWARE = [
     "spotme.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spotme.middleware.RequestContextMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "spotme.middleware.SessionMiddleware",  # Django's; a failed save never undoes a success
     "spotme.security.PrivateResponseMiddleware",  # no-store for signed-in users and the API
     "django.middleware.locale.LocaleMiddleware",
     "spotme.middleware.RejectNulQueryMiddleware",  # after the locale: its 400 speaks the user's language
