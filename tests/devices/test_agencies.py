@@ -46,9 +46,9 @@ def test_two_agencies_pulling_at_once_stay_isolated(live_platform, device_api, d
     # Each API answers with punches of both admins' MyKad numbers: an agency must store only the
     # punches of its own officers (the other ID is unmatched there), whatever the other one does.
     both = records((ADMIN_A, "2025-11-17 08:00:00", 0), (ADMIN_B, "2025-11-17 08:30:00", 0))
-    device_api.answer(Reply(body=both, delay=1.5))  # agency A's API is slow
+    device_api.answer(Reply(body=both, delay=4))  # agency A's API is slow
     device_api_2.answer(Reply(body=both))
-    configure(a, device_api.url)
+    configure(a, device_api.url, timeout_seconds=10)
     configure(b, device_api_2.url)
 
     results: dict = {}
@@ -59,7 +59,9 @@ def test_two_agencies_pulling_at_once_stay_isolated(live_platform, device_api, d
         t.join(20)
     assert results[a.schema_name][:2] == ("imported", 1)
     assert results[b.schema_name][:2] == ("imported", 1)
-    assert results[b.schema_name][2] < 1.0  # B was not held up by A's slow API
+    # B was not held up by A's slow API: it finished well inside A's wait (no fixed time budget,
+    # which a loaded machine can miss without anything being wrong).
+    assert results[a.schema_name][2] >= 4 and results[b.schema_name][2] < results[a.schema_name][2] - 1
     with schema_context(a.schema_name):
         assert list(ClockEvent.objects.values_list("officer__user__username", flat=True)) == [ADMIN_A]
         assert DeviceBatch.objects.get().unmatched_ids == [ADMIN_B]

@@ -1,4 +1,4 @@
-""""Pull now" while a pull holds its lease answers busy (409 / a warning), and a lease whose worker
+""" "Pull now" while a pull holds its lease answers busy (409 / a warning), and a lease whose worker
 stopped renewing it (killed) frees the agency within SPOTME_LEASE_SECONDS, not 15 minutes."""
 
 from __future__ import annotations

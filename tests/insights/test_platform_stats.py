@@ -12,15 +12,17 @@ from shared_apps.operators.models import AgencyDailyStats
 from shared_apps.operators.tasks import collect_stats_everywhere
 from tenant_apps.attendance import services
 from tenants.models import AgencyStatus
-from tests.fixtures.attendance import INSIDE, OUTSIDE
+from tests.fixtures.attendance import INSIDE, OUTSIDE, at
 
 
 def test_collection_counts_each_agency_in_its_own_schema(cast, office, agency_b):
-    now = timezone.now()
+    # Statistics are of the calendar day: clock in this morning (a punch between 00:00 and 03:30
+    # would still be yesterday's shift, when the suite runs at night).
+    day = timezone.localdate()
+    now = at(day, "08:00")
     with schema_context(cast.agency.schema_name):
         services.clock(cast.officer_1, "in", position=INSIDE, now=now)
         services.clock(cast.officer_2, "in", position=OUTSIDE, now=now)
-        day = services.today_for(cast.officer_1)[0]
     assert collect_stats_everywhere() == 2  # one task per active agency (eager in tests)
     row = AgencyDailyStats.objects.get(agency=cast.agency)
     # 7 officers (admin + cast); active: the two who clocked in and everyone who signed in today
@@ -37,7 +39,7 @@ def test_collection_counts_each_agency_in_its_own_schema(cast, office, agency_b)
 
 def test_console_page_and_api_show_counts_only(cast, office, agency_b, operator_client, client_for, settings):
     with schema_context(cast.agency.schema_name):
-        services.clock(cast.officer_1, "in", position=INSIDE, now=timezone.now())
+        services.clock(cast.officer_1, "in", position=INSIDE, now=at(timezone.localdate(), "08:00"))
         names = [o.name for o in (cast.officer_1, cast.officer_2, cast.supervisor_1, cast.admin)]
         mykads = [o.mykad for o in (cast.officer_1, cast.admin)]
     agency_b.status = AgencyStatus.SUSPENDED

@@ -139,7 +139,7 @@ def test_token_shown_once_and_never_again(cast, admin_session):
         },
         content_type="application/json",
     )
-    assert created.status_code == 201 and created["Cache-Control"] == "no-store"
+    assert created.status_code == 201 and "no-store" in created["Cache-Control"]
     token = created.json()["token"]
     assert token.startswith(created.json()["prefix"])
     listed = admin_session.get("/api/v1/api-tokens/").content.decode()
@@ -155,7 +155,7 @@ def test_token_shown_once_and_never_again(cast, admin_session):
             "expires_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
         },
     )
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert b'id="new-token"' in response.content
 
 
@@ -192,7 +192,7 @@ def test_page_flows(cast, admin_session):
         "/open-data/webhooks/new/",
         {"url": "https://hooks.example.gov.my/a", "events": ["day.closed"], "description": "HRMIS"},
     )
-    assert created.status_code == 200 and created["Cache-Control"] == "no-store"
+    assert created.status_code == 200 and "no-store" in created["Cache-Control"]
     secret = created.content.decode().split('id="webhook-secret" class="secret">')[1].split("<")[0]
     assert secret.startswith("whsec_")
     with schema_context(cast.agency.schema_name):

@@ -33,19 +33,25 @@ def fill(agency, admin: str) -> None:
     with schema_context(agency.schema_name):
         user = User.objects.get(username=admin)
         token = ApiToken.objects.create(
-            name="HRMIS", prefix="sp_x", token_hash=f"{agency.pk:064d}", scopes=["officers"],
+            name="HRMIS",
+            prefix="sp_x",
+            token_hash=f"{agency.pk:064d}",
+            scopes=["officers"],
             expires_at=now + 30 * DAY,
         )
-        endpoint = WebhookEndpoint.objects.create(url="https://example.org/hook", events=["day_closed"],
-                                                  secret_encrypted="x")
+        endpoint = WebhookEndpoint.objects.create(
+            url="https://example.org/hook", events=["day_closed"], secret_encrypted="x"
+        )
         for age in (10, 100):
-            TokenUse.objects.create(token=token, at=now - age * DAY, method="GET", path="/api/v1/open/x/",
-                                    status=200)
+            TokenUse.objects.create(
+                token=token, at=now - age * DAY, method="GET", path="/api/v1/open/x/", status=200
+            )
             note = Notification.objects.create(recipient=user, kind="task_assigned", message=f"{age}")
             Notification.objects.filter(pk=note.pk).update(created_at=now - age * DAY)
             for status in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
-                delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="day_closed", payload={},
-                                                          status=status)
+                delivery = WebhookDelivery.objects.create(
+                    endpoint=endpoint, event="day_closed", payload={}, status=status
+                )
                 WebhookAttempt.objects.create(delivery=delivery, number=1, status_code=200)
                 WebhookDelivery.objects.filter(pk=delivery.pk).update(created_at=now - age * DAY)
         pending = WebhookDelivery.objects.create(endpoint=endpoint, event="day_closed", payload={})
@@ -67,8 +73,11 @@ def test_defaults_are_sensible(agency_a):
 
     with schema_context(agency_a.schema_name):
         profile = AgencyProfile.current()
-        assert (profile.token_use_retention_days, profile.webhook_delivery_retention_days,
-                profile.notification_retention_days) == (90, 30, 180)
+        assert (
+            profile.token_use_retention_days,
+            profile.webhook_delivery_retention_days,
+            profile.notification_retention_days,
+        ) == (90, 30, 180)
     beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"opendata.purge_old_everywhere", "notifications.purge_old_everywhere"} <= beat
 
@@ -78,10 +87,15 @@ def test_only_rows_older_than_each_agencys_period_are_deleted(agency_a, agency_b
     fill(agency_b, ADMIN_B)
     before = {"uses": 2, "notes": 2, "deliveries": 5, "attempts": 4}
     assert counts(agency_a) == counts(agency_b) == before
-    set_profile(agency_a, token_use_retention_days=50, webhook_delivery_retention_days=50,
-                notification_retention_days=50)
-    set_profile(agency_b, token_use_retention_days=0, webhook_delivery_retention_days=0,
-                notification_retention_days=0)  # 0: keep for ever
+    set_profile(
+        agency_a,
+        token_use_retention_days=50,
+        webhook_delivery_retention_days=50,
+        notification_retention_days=50,
+    )
+    set_profile(
+        agency_b, token_use_retention_days=0, webhook_delivery_retention_days=0, notification_retention_days=0
+    )  # 0: keep for ever
 
     assert opendata_tasks.purge_old_everywhere() == 2  # eager: each agency's task ran in its schema
     assert notification_tasks.purge_old_everywhere() == 2
