@@ -17,7 +17,10 @@ from rest_framework import exceptions
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
-from rest_framework.views import exception_handler as drf_exception_handler
+
+# rest_framework.views is imported where it is used: its APIView reads DEFAULT_PARSER_CLASSES when it
+# is defined, which names this module, so importing it here made a cycle whenever this module was
+# the first to be imported (Celery's start-up checks, in the worker and beat).
 
 # Deep enough for every body the API takes (a few levels), far from Python's recursion limit.
 MAX_JSON_DEPTH = 32
@@ -41,6 +44,8 @@ def _first_error(data):
 
 def exception_handler(exc, context):
     """DRF's handler, reshaped into `{detail, code, fields}` (a field's errors go under `fields`)."""
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
