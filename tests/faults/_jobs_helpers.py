@@ -9,13 +9,14 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from pathlib import Path
 
+from tests.faults.stack import Redis
 from tests.fixtures.platform import ROOT, worker_database_url
 
 # Short leases and a short broker visibility timeout: a killed worker's job is free again, and its
@@ -24,51 +25,16 @@ LEASE_SECONDS = 5
 VISIBILITY_TIMEOUT = 4
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def private_redis():
-    server = shutil.which("redis-server")
-    if not server:
-        import pytest
-
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    folder = tempfile.mkdtemp(prefix="spotme-drill-redis-")
-    proc = subprocess.Popen(
-        [
-            server,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            folder,
-        ],  # fmt: skip
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """A redis-server of the drill's own (tests/faults/stack.py), removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="spotme-drill-redis-"))
+    redis = Redis(folder)
     try:
-        wait_for(lambda: _port_open(port), timeout=10, what="private redis")
-        yield f"redis://127.0.0.1:{port}/0"
+        yield redis.url
     finally:
-        proc.kill()
-        proc.wait()
+        redis.stop()
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.2)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 @contextlib.contextmanager
