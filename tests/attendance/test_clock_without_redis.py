@@ -138,3 +138,21 @@ def test_a_notification_is_published_after_commit_when_the_broker_is_up(
             services.clock(cast.officer_1, "in", position=OUTSIDE, now=at(MON, "08:00"))
         assert OutboxMessage.objects.get().published_at is not None
         assert len(mailoutbox) == 1
+
+
+def test_published_rows_are_purged_after_a_week_pending_ones_never(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spotme.outbox import services as outbox
+    from spotme.outbox.models import OutboxMessage
+
+    with schema_context(cast.agency.schema_name):
+        now = timezone.now()
+        old = OutboxMessage.objects.create(task="x", published_at=now - timedelta(days=8))
+        recent = OutboxMessage.objects.create(task="x", published_at=now - timedelta(days=6))
+        pending = OutboxMessage.objects.create(task="x", created_at=now - timedelta(days=30))
+        assert outbox.purge_published() == 1
+        assert set(OutboxMessage.objects.values_list("pk", flat=True)) >= {recent.pk, pending.pk}
+        assert not OutboxMessage.objects.filter(pk=old.pk).exists()

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 RELAY_SECONDS = 30.0  # the beat relay's period
 # The beat relay leaves younger rows to their own after-commit publication.
 RELAY_MIN_AGE = timedelta(seconds=20)
+# Published rows are kept this long (to look into a delivery), then removed by the relay.
+KEEP_PUBLISHED = timedelta(days=7)
 BROKER_RETRY_AFTER = 5.0  # seconds the after-commit publication is skipped after a failure
 _broker_failed_at: float | None = None
 
@@ -108,3 +110,11 @@ def relay(*, min_age: timedelta | None = None, limit: int = 1000) -> int:
         claimed = pending.select_for_update(skip_locked=True).order_by("id")
         ids = list(claimed.values_list("pk", flat=True)[:limit])
         return publish(OutboxMessage.objects.filter(pk__in=ids)) if ids else 0
+
+
+def purge_published(*, older_than: timedelta = KEEP_PUBLISHED) -> int:
+    """Remove rows published more than `older_than` ago: the outbox stays small. Pending rows stay
+    whatever their age."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = OutboxMessage.objects.filter(published_at__lt=cutoff).delete()
+    return deleted

@@ -22,4 +22,5 @@ def relay_everywhere() -> int:
     for schema in schemas:
         with schema_context(schema):
             n += services.relay(min_age=services.RELAY_MIN_AGE)
+            services.purge_published()
     return n
