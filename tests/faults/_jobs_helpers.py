@@ -10,14 +10,13 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from tests.faults.stack import Redis
-from tests.fixtures.platform import ROOT, worker_database_url
+from tests.fixtures.platform import ROOT, worker_command, worker_database_url
 
 # Short leases and a short broker visibility timeout: a killed worker's job is free again, and its
 # unacknowledged task redelivered, within seconds.
@@ -69,27 +68,7 @@ class Workers:
     def start(self) -> subprocess.Popen:
         log = tempfile.NamedTemporaryFile("w+", prefix="spotme-drill-worker-", suffix=".log", delete=False)  # noqa: SIM115
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "spotme",
-                "worker",
-                "-Q",
-                self.queue,
-                "-c",
-                "1",
-                "--pool",
-                "solo",
-                "-l",
-                "info",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"drill{len(self.procs)}@%h",
-            ],  # fmt: skip
+            worker_command(self.queue, "--without-mingle", "-n", f"drill{len(self.procs)}@%h"),
             cwd=ROOT,
             env={
                 **os.environ,
