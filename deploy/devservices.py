@@ -46,9 +46,11 @@ def apt_install(*packages: str) -> None:
         )
     log(f"installing {' '.join(packages)} with apt-get")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, stdout=subprocess.DEVNULL)
+    # Wait for another apt/dpkg (e.g. a parallel test run installing the same package) instead of failing.
+    wait = ["-o", "DPkg::Lock::Timeout=900"]
+    subprocess.run(["apt-get", *wait, "update", "-qq"], check=False, env=env, stdout=subprocess.DEVNULL)
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", *packages], check=True, env=env, stdout=subprocess.DEVNULL
+        ["apt-get", *wait, "install", "-y", "-qq", *packages], check=True, env=env, stdout=subprocess.DEVNULL
     )
 
 
