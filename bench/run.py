@@ -136,6 +136,15 @@ def server_version(url: str) -> str:
 # --- running Django steps ---------------------------------------------------------------------
 
 
+def durability(url: str) -> dict:
+    """The server's durability settings, stated beside every figure (production: all on)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        return {
+            name: conn.execute(f"SHOW {name}").fetchone()[0]
+            for name in ("fsync", "synchronous_commit", "full_page_writes")
+        }
+
+
 def bench_env(url: str) -> dict:
     env = dict(os.environ, DATABASE_URL=url, SPOTME_TESTING="1", PYTHONUNBUFFERED="1")
     env.pop("DEBUG", None)  # DEBUG keeps every query in memory: not what a deploy runs with
@@ -175,10 +184,10 @@ def initial_migrate(env: dict) -> float:
     return seconds
 
 
-def split(total: int, parts: int) -> list[tuple[int, int]]:
-    """[(start, count)] covering 1..total in `parts` contiguous slices."""
+def split(total: int, parts: int, first: int = 1) -> list[tuple[int, int]]:
+    """[(start, count)] covering first..first+total-1 in `parts` contiguous slices."""
     size, extra = divmod(total, parts)
-    slices, start = [], 1
+    slices, start = [], first
     for i in range(parts):
         count = size + (1 if i < extra else 0)
         if count:
@@ -187,8 +196,9 @@ def split(total: int, parts: int) -> list[tuple[int, int]]:
     return slices
 
 
-def populate(env: dict, agencies: int, jobs: int) -> float:
-    log(f"set-up: creating {agencies} agencies with provision_agency() in {jobs} processes")
+def populate(env: dict, agencies: int, jobs: int, already: int = 0) -> float:
+    """Create agencies already+1 .. agencies (set-up; a fast password hasher)."""
+    log(f"set-up: creating agencies {already + 1}..{agencies} with provision_agency() in {jobs} processes")
     started = time.perf_counter()
     procs = [
         subprocess.Popen(
@@ -199,7 +209,7 @@ def populate(env: dict, agencies: int, jobs: int) -> float:
             stderr=subprocess.PIPE,
             text=True,
         )
-        for start, count in split(agencies, jobs)
+        for start, count in split(agencies - already, jobs, already + 1)
     ]
     for proc in procs:
         _, err = proc.communicate()
@@ -309,8 +319,7 @@ def summarise(runs: list[dict], key: str) -> dict:
     return {f"{key[:-3]}_s": values, f"median_{key[:-3]}_s": median(values), f"max_{key[:-3]}_s": max(values)}
 
 
-def provision_ours(env: dict, count: int) -> dict:
-    subdomains = [f"benchnew{i}" for i in range(1, count + 1)]
+def provision_ours(env: dict, subdomains: list[str]) -> dict:
     runs = worker(env, "provision", *subdomains)["runs"]
     for run in runs:
         log(
@@ -341,8 +350,7 @@ def provision_cli(env: dict) -> dict:
     return {"command": "python " + " ".join(cmd[1:]), "wall_s": seconds, "service_s": service_ms / 1000}
 
 
-def provision_stock(env: dict, count: int) -> dict:
-    subdomains = [f"benchstock{i}" for i in range(1, count + 1)]
+def provision_stock(env: dict, subdomains: list[str]) -> dict:
     runs = worker(env, "stock", *subdomains)["runs"]
     for run in runs:
         log(
@@ -358,18 +366,62 @@ def clone_only(env: dict, count: int) -> dict:
     return {"runs": runs, **summarise(runs, "clone_ms")}
 
 
+def provision_abba(env: dict, runs: int, tag: str = "") -> dict:
+    """Ours and stock django-tenants in ABBA order with the same number of runs each: ours, stock,
+    stock, ours (runs/2 per block), so a drift of the machine during the run hits both alike."""
+    half = max(1, runs // 2)
+    ours_runs, stock_runs = [], []
+    for block, kind in enumerate(["ours", "stock", "stock", "ours"]):
+        names = [f"bench{kind}{tag}b{block}n{i}" for i in range(half)]
+        target = ours_runs if kind == "ours" else stock_runs
+        target += (provision_ours if kind == "ours" else provision_stock)(env, names)["runs"]
+    return {
+        "order": "ABBA",
+        "ours_in_process": {
+            "runs": ours_runs,
+            **summarise(ours_runs, "service_ms"),
+            **summarise(ours_runs, "wall_ms"),
+        },
+        "stock": {
+            "runs": stock_runs,
+            **summarise(stock_runs, "wall_ms"),
+            **summarise(stock_runs, "schema_ms"),
+        },
+    }
+
+
 def measure_provision(env: dict, args: argparse.Namespace) -> dict:
-    log(f"measurement 2: provision one agency at {args.agencies} existing agencies")
+    log(
+        f"measurement 2: provision one agency at {args.agencies} existing agencies "
+        "(ABBA: ours, stock, stock, ours)"
+    )
     result = {
-        "ours_in_process": provision_ours(env, args.provision_runs),
+        **provision_abba(env, args.provision_runs),
         "ours_cli": provision_cli(env),
-        "stock": provision_stock(env, args.stock_runs),
-        "ours_clone_only": clone_only(env, args.stock_runs),
+        "ours_clone_only": clone_only(env, args.provision_runs),
     }
     counts = worker(env, "count")
     if counts["agencies"] != args.agencies:
         raise SystemExit(f"measured agencies were not all removed: {counts}")
     return result
+
+
+def measure_provision_curve(env: dict, args: argparse.Namespace) -> dict:
+    """Provisioning as the platform grows: at each point of --curve, agencies are added up to it,
+    then one agency is provisioned ours and stock in ABBA order (each measured one removed again)."""
+    points = sorted(int(p) for p in args.curve.split(","))
+    log(f"measurement 2b: provisioning at {', '.join(map(str, points))} agencies (ABBA at each)")
+    curve, existing = [], 0
+    for point in points:
+        populate(env, point, args.jobs, already=existing)
+        existing = point
+        log(f"  at {point} agencies:")
+        result = provision_abba(env, args.provision_runs, tag=f"c{point}")
+        counts = worker(env, "count")
+        if counts["agencies"] != point:
+            raise SystemExit(f"measured agencies were not all removed: {counts}")
+        curve.append({"agencies": point, **result})
+    return {"points": curve}
 
 
 # --- measurement 3: import officers ----------------------------------------------------------
@@ -495,6 +547,7 @@ def machine(url: str) -> dict:
         "nproc": os.cpu_count(),
         "cpu": cpu_model(),
         "postgresql": server_version(url),
+        "durability": durability(url),
         "python": platform.python_version(),
         "django": metadata.version("Django"),
         "django_tenants": metadata.version("django-tenants"),
@@ -547,6 +600,33 @@ def provision_rows(p: dict, n: int) -> list[tuple[str, str, str]]:
     ]
 
 
+def curve_rows(c: dict) -> list[tuple[str, str, str]]:
+    rows = [
+        (
+            "provision one agency as the platform grows (median / max, ABBA)",
+            "",
+            f"target < {TARGET_PROVISION_S:.0f} s, flat",
+        )
+    ]
+    for point in c["points"]:
+        ours, stock = point["ours_in_process"], point["stock"]
+        rows.append(
+            (
+                f"  at {point['agencies']} agencies, ours: provision_agency()",
+                pair(ours, "wall"),
+                f"{len(ours['runs'])} runs",
+            )
+        )
+        rows.append(
+            (
+                f"  at {point['agencies']} agencies, django-tenants: tenant save + set-up",
+                pair(stock, "wall"),
+                f"{len(stock['runs'])} runs",
+            )
+        )
+    return rows
+
+
 def import_rows(i: dict) -> list[tuple[str, str, str]]:
     runs, http = f"{len(i['in_process'])} runs", i["http"]
     return [
@@ -566,6 +646,8 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
         rows += migrate_rows(r["migrate"], r["agencies"])
     if "provision" in r:
         rows += provision_rows(r["provision"], r["agencies"])
+    if "provision-curve" in r:
+        rows += curve_rows(r["provision-curve"])
     if "import" in r:
         rows += import_rows(r["import"])
     if "clockin" in r:
@@ -590,7 +672,8 @@ def print_table(results: dict) -> None:
     print()
     print(
         f"SPOT-Me benchmarks, {results['date']}, {results['machine']['nproc']} cores "
-        f"({results['machine']['cpu']}), PostgreSQL {results['machine']['postgresql']}"
+        f"({results['machine']['cpu']}), PostgreSQL {results['machine']['postgresql']} "
+        f"({', '.join(f'{k} {v}' for k, v in results['machine']['durability'].items())})"
     )
     for label, value, note in rows:
         print(f"{label:<{width}}  {value:>22}  {note}")
@@ -613,8 +696,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database", default="spotme_bench", help="bench database (default: spotme_bench)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     parser.add_argument("--runs", type=int, default=3, help="runs of migrate_agencies (default: 3)")
-    parser.add_argument("--provision-runs", type=int, default=5, help="in-process provisionings (default: 5)")
-    parser.add_argument("--stock-runs", type=int, default=3, help="stock tenant creations (default: 3)")
+    parser.add_argument(
+        "--provision-runs",
+        type=int,
+        default=4,
+        help="provisionings of each kind, ours and stock django-tenants, in ABBA order (default: 4)",
+    )
+    parser.add_argument(
+        "--curve",
+        default="10,200,500,1000",
+        help="agency counts of the provisioning curve, --only provision-curve (10,200,500,1000)",
+    )
     parser.add_argument(
         "--baseline-limit",
         type=float,
@@ -629,7 +721,16 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=["migrate", "provision", "import", "clockin", "reports", "dashboards", "devices"],
+        choices=[
+            "migrate",
+            "provision",
+            "provision-curve",
+            "import",
+            "clockin",
+            "reports",
+            "dashboards",
+            "devices",
+        ],
         help="run one measurement (default: all)",
     )
     parser.add_argument("--import-rows", type=int, default=5000, help="officers per import file (5000)")
@@ -695,6 +796,7 @@ def run_all(args: argparse.Namespace, env: dict, url: str) -> dict:
     measurements = {
         "migrate": measure_migrate,
         "provision": measure_provision,
+        "provision-curve": measure_provision_curve,
         "import": measure_import,
         "clockin": measure_clockin,
         "reports": measure_reports,

@@ -5,7 +5,9 @@ serve     local services → migrate everything → demo data → development se
           periodic jobs: nightly close, platform statistics, device pulls …) and, when REDIS_URL
           is set, a Celery worker; without it every task runs in-process (beat's own included)
 test      local PostgreSQL + Redis + Chromium → pytest
-bench     local services → bench/run.py
+bench     a private PostgreSQL cluster with production durability (fsync, synchronous_commit,
+          full_page_writes on), made for the run and removed after → bench/run.py
+          (SPOTME_BENCH_DATABASE_URL: use that server instead)
 fuzz      local services → the long schemathesis run (tests/api, SPOTME_FUZZ=1); figures to BENCHMARKS.md
 messages  compile the translation catalogues
 """
@@ -96,10 +98,27 @@ def fuzz(args: list[str]) -> int:
 
 
 def bench(args: list[str]) -> int:
-    env = dict(os.environ)
-    env["DATABASE_URL"] = devservices.ensure_postgres()
-    env["SPOTME_TESTING"] = "1"
-    return subprocess.run([PY, "bench/run.py", *args], cwd=ROOT, env=env).returncode
+    """Benchmarks never run on the development cluster (fsync off): a durable one is made for them."""
+    import shutil
+    import tempfile
+
+    env = dict(os.environ, SPOTME_TESTING="1")
+    given = os.environ.get("SPOTME_BENCH_DATABASE_URL")
+    if given:
+        env["DATABASE_URL"] = given
+        return subprocess.run([PY, "bench/run.py", *args], cwd=ROOT, env=env).returncode
+    sys.path.insert(0, str(ROOT))
+    from tests.faults import stack  # the private-cluster helper the fault drills and the soak use
+
+    base = Path(tempfile.mkdtemp(prefix="spotme-bench-", dir=ROOT / ".devdata"))
+    print(f"bench: a private durable PostgreSQL cluster in {base}", flush=True)
+    pg = stack.Postgres(base, durable=True)
+    try:
+        env["DATABASE_URL"] = pg.url
+        return subprocess.run([PY, "bench/run.py", *args], cwd=ROOT, env=env).returncode
+    finally:
+        pg.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def messages() -> int:

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
-from django_tenants.clone import CLONE_SCHEMA_FUNCTION
+
+from provisioning import clone
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 
 
-def install_clone_function() -> None:
-    """(Re)install django-tenants' clone_schema() in public. Done at migrate time, not per agency:
-    the script drops and recreates a type, which two concurrent provisionings must not race on."""
-    db_user = settings.DATABASES["default"].get("USER") or "postgres"
-    with connection.cursor() as cursor:
-        cursor.execute(CLONE_SCHEMA_FUNCTION.format(db_user=db_user))
-
-
-def clone_function_installed() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regproc('public.clone_schema') IS NOT NULL")
-        return cursor.fetchone()[0]
-
-
 def clone_template(schema_name: str) -> None:
-    """Copy the template schema (tables, sequences, indexes, and its rows: migrations, content types,
-    permissions, role groups) into a new schema, inside the caller's transaction."""
-    if not clone_function_installed():
-        install_clone_function()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT public.clone_schema(%s, %s, 'DATA')", [TEMPLATE_SCHEMA, schema_name])
+    """Copy the template schema (tables, sequences, indexes, constraints, triggers, and its rows:
+    migrations, content types, permissions, role groups) into a new schema, inside the caller's
+    transaction. The template's catalogue is read once per migration state (provisioning/clone.py)."""
+    with transaction.atomic():
+        clone.clone_schema(TEMPLATE_SCHEMA, schema_name)
 
 
 def drop_schema(schema_name: str) -> None:
@@ -56,8 +42,9 @@ def applied_migrations(schemas: list[str]) -> dict[str, set[tuple[str, str]]]:
         return result
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT table_schema FROM information_schema.tables "
-            "WHERE table_name = 'django_migrations' AND table_schema = ANY(%s)",
+            # pg_catalog, not information_schema: its views scan every schema's relations.
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = 'django_migrations' AND c.relkind = 'r' AND n.nspname = ANY(%s)",
             [list(schemas)],
         )
         with_table = [row[0] for row in cursor.fetchall()]

@@ -65,7 +65,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write("public: up to date")
         ensure_public_agency()
-        schemas.install_clone_function()
 
         # 2. The template every new agency is cloned from.
         with connection.cursor() as cursor:
