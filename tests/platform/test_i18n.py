@@ -33,3 +33,19 @@ def test_pages_are_in_malay_by_default_and_english_on_request(apex_client):
     html = apex_client.get("/apply/").content.decode()
     assert 'lang="en"' in html and "Submit application" in html
 
+
+@pytest.mark.parametrize("lang", ["ms", "en"])
+def test_catalogue_passes_msgfmt_check(lang):
+    """msgfmt -c: format strings of msgid and msgstr agree, plural forms match the header."""
+    import shutil
+    import subprocess
+
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("gettext's msgfmt is not installed")
+    result = subprocess.run(
+        [msgfmt, "-c", "-o", "/dev/null", str(LOCALE / lang / "LC_MESSAGES" / "django.po")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
