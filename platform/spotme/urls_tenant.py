@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from spotme.web.views import healthz
 from tenant_apps.attendance import api as attendance_api
 from tenant_apps.attendance import config_api as attendance_config_api
+from tenant_apps.attendance import decisions_api
 from tenant_apps.devices import api as devices_api
 from tenant_apps.insights import views as insights_views
 from tenant_apps.movements import api as movements_api
@@ -88,6 +89,8 @@ urlpatterns = [
     path("api/v1/attendance/issues/", attendance_api.issues, name="api-issues"),
     path("api/v1/attendance/issues/<int:pk>/answer/", attendance_api.answer, name="api-issue-answer"),
     path("api/v1/attendance/issues/<int:pk>/decide/", attendance_api.decide, name="api-issue-decide"),
+    path("api/v1/attendance/issues/to-decide/", decisions_api.issues_to_decide, name="api-issues-to-decide"),
+    path("api/v1/attendance/issues/decide/", decisions_api.decide_many, name="api-issues-decide"),
     path("api/v1/attendance/policies/", attendance_api.policies, name="api-policies"),
     path("api/v1/attendance/calendar/", attendance_api.calendar_view, name="api-calendar"),
     path("api/v1/", include(router.urls)),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +13,7 @@ from provisioning import services as provisioning
 from shared_apps.onboarding import actions
 from shared_apps.onboarding.forms import ApplicationFilterForm, RejectForm
 from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus
+from spotme.web.confirm import confirmation, confirmed
 from tenants.models import Agency, AgencyStatus
 
 from .permissions import operator_required
@@ -70,6 +72,25 @@ def _run(request, action, success_message: str):
 @operator_required
 @require_POST
 def approve(request, pk: int):
+    app = get_object_or_404(AgencyApplication, pk=pk)
+    if app.can_be_reviewed and not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Approve the application"),
+            question=_("Approve %(reference)s and provision “%(agency)s” now?")
+            % {"reference": app.reference, "agency": app.agency_name},
+            confirm_label=_("Yes, approve and provision"),
+            back_url=reverse("operators:application", args=[pk]),
+            details=[
+                (_("Agency"), app.agency_name),
+                (_("Requested subdomain"), app.subdomain),
+                (_("Organisation administrator"), f"{app.admin_name} ({app.admin_email})"),
+            ],
+            warning=_(
+                "The agency's schema and address are created and its administrator is emailed a "
+                "temporary password. An approval cannot be withdrawn."
+            ),
+        )
     _run(
         request,
         lambda: actions.approve_application(pk, operator=request.user),
@@ -128,6 +149,8 @@ def agency_status(request, pk: int):
         messages.error(request, _("Unknown status."))
     elif target != AgencyStatus.ACTIVE and len(reason) < 5:
         messages.error(request, _("Give a reason (at least 5 characters)."))
+    elif target in CONFIRMED_STATUSES and not confirmed(request):
+        return _confirm_status(request, agency, target, reason)
     else:
         try:
             provisioning.set_agency_status(agency.pk, target, reason=reason)
@@ -140,6 +163,33 @@ def agency_status(request, pk: int):
                 % {"agency": agency.name, "status": AgencyStatus(target).label.lower()},
             )
     return redirect("operators:agencies")
+
+
+# Changes that shut an agency's officers out: asked to be confirmed first.
+CONFIRMED_STATUSES = (AgencyStatus.SUSPENDED, AgencyStatus.ARCHIVED)
+
+
+def _confirm_status(request, agency: Agency, target: str, reason: str):
+    if target == AgencyStatus.ARCHIVED:
+        title, label = _("Archive the agency"), _("Yes, archive")
+        question = _("Archive “%(agency)s”?") % {"agency": agency.name}
+        warning = _(
+            "Nobody of the agency can sign in, clock in or use the API any more, and an archived "
+            "agency cannot be reactivated; its data is kept for export and offboarding."
+        )
+    else:
+        title, label = _("Suspend the agency"), _("Yes, suspend")
+        question = _("Suspend “%(agency)s”?") % {"agency": agency.name}
+        warning = _("Nobody of the agency can sign in, clock in or use the API until it is reactivated.")
+    return confirmation(
+        request,
+        title=title,
+        question=question,
+        confirm_label=label,
+        back_url=reverse("operators:agencies"),
+        details=[(_("Agency"), agency.name), (_("Address"), agency.host), (_("Reason"), reason)],
+        warning=warning,
+    )
 
 
 @operator_required

@@ -17,10 +17,11 @@ from spotme.audit.events import client_ip
 from tenant_apps.organisation.models import AgencyProfile
 from tenant_apps.people.access import get_access
 
-from . import calendar, services
+from . import calendar, decisions, services
+from .decisions import decidable_issues
 from .forms import ClockForm
 from .models import AttendanceDay, AttendanceIssue, ClockEvent, IssueStatus, Policy, WorkingPattern
-from .views import decidable_issues, position_from
+from .views import position_from
 
 
 def _officer(request):
@@ -253,12 +254,9 @@ def decide(request, pk: int):
     issue = get_object_or_404(decidable_issues(access), pk=pk)
     body = DecisionRequest(data=request.data)
     body.is_valid(raise_exception=True)
-    try:
-        services.decide_issue(
-            issue,
-            supervisor=access.officer,
-            accept=body.validated_data["accept"],
-            comment=body.validated_data["comment"],
+    try:  # one issue through the same path as many (decisions.py): decided, notified, audited
+        [issue] = decisions.decide_issues(
+            access, [issue.pk], accept=body.validated_data["accept"], comment=body.validated_data["comment"]
         )
     except DjangoValidationError as exc:
         return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)

@@ -19,7 +19,8 @@ from tenant_apps.organisation.models import AgencyProfile, Role
 from tenant_apps.people.access import get_access, require
 from tenant_apps.people.models import Officer
 
-from . import rules, services
+from . import decisions, rules, services
+from .decisions import decidable_issues
 from .forms import AnswerForm, ClockForm, DecideForm, MonthForm
 from .models import AttendanceDay, AttendanceIssue, ClockEvent, ColourCard, IssueStatus, LocationStatus
 
@@ -222,14 +223,6 @@ def answer(request, pk: int):
     return redirect("attendance:issues")
 
 
-def decidable_issues(access):
-    """Issues this person may decide: their supervisees' (org admins: anyone's)."""
-    qs = AttendanceIssue.objects.select_related("officer__user")
-    if access.is_org_admin:
-        return qs
-    return qs.filter(officer__in=access.supervisee_ids())
-
-
 @is_supervisor
 def team(request):
     """Supervisees today: in, not yet in, late, outside the office, on leave."""
@@ -265,38 +258,38 @@ def team(request):
 
 @is_supervisor
 def team_issues(request):
+    """Answered issues to decide, with the day's clock-in and minutes late or early."""
     access = get_access(request)
-    issues = decidable_issues(access).filter(status=IssueStatus.ANSWERED).order_by("date", "pk")
-    return render(request, "attendance/team_issues.html", {"issues": issues[:500], "form": DecideForm()})
+    return render(
+        request,
+        "attendance/team_issues.html",
+        {"rows": decisions.rows_to_decide(access), "form": DecideForm()},
+    )
 
 
 @is_supervisor
 @require_POST
 def decide(request):
-    """Decide one or many answered issues (bulk) with one decision and comment."""
+    """Decide one or many answered issues with one decision and one comment: all or nothing."""
     access = get_access(request)
     form = DecideForm(request.POST)
     ids = [int(x) for x in request.POST.getlist("issue") if x.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose at least one issue and a decision."))
         return redirect("attendance:team_issues")
-    accept = form.cleaned_data["decision"] == "accept"
-    decided, errors = 0, []
-    supervisor = access.officer
-    for issue in decidable_issues(access).filter(pk__in=ids):
-        try:
-            services.decide_issue(
-                issue, supervisor=supervisor, accept=accept, comment=form.cleaned_data["comment"]
-            )
-            decided += 1
-        except ValidationError as exc:
-            errors.append(" ".join(exc.messages))
-    if decided:
-        messages.success(
-            request, ngettext("%(n)d issue decided.", "%(n)d issues decided.", decided) % {"n": decided}
+    try:
+        decided = decisions.decide_issues(
+            access,
+            ids,
+            accept=form.cleaned_data["decision"] == "accept",
+            comment=form.cleaned_data["comment"],
         )
-    for e in sorted(set(errors)):
-        messages.error(request, e)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        n = len(decided)
+        messages.success(request, ngettext("%(n)d issue decided.", "%(n)d issues decided.", n) % {"n": n})
     return redirect("attendance:team_issues")
 
 

@@ -141,14 +141,30 @@ class MovementViewSet(
             return services.decidable_movements(access)
         return services.visible_movements(access)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="any unique string per registration (≤ 64 characters): sending the same "
+                "registration again answers the first movement (200) instead of a second one",
+            )
+        ],
+        responses={201: MovementSerializer, 200: MovementSerializer},
+    )
     def create(self, request):
         officer = self._own_officer()
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data.pop("reason", None)
-        movement = _service(services.create_movement, officer, data)
-        return Response(self.get_serializer(movement).data, status=status.HTTP_201_CREATED)
+        key = request.headers.get("Idempotency-Key", "")
+        movement = _service(services.create_movement, officer, data, idempotency_key=key)
+        # The same registration again (same Idempotency-Key): the first movement, 200 instead of 201.
+        replayed = getattr(movement, "replayed", False)
+        code = status.HTTP_200_OK if replayed else status.HTTP_201_CREATED
+        return Response(self.get_serializer(movement).data, status=code)
 
     def update(self, request, *args, partial=False, **kwargs):
         movement = self.get_object()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -48,14 +50,21 @@ class MovementForm(forms.Form):
         help_text=_("Needed once the movement has started."),
     )
 
+    # One key per registration form shown: posting it twice (a double click) registers one movement.
+    registration = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if not editing:
+        if editing:
+            del self.fields["registration"]
+        else:
             del self.fields["change_reason"]
+            self.fields["registration"].initial = uuid.uuid4().hex
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("change_reason", None)
+        data.pop("registration", None)
         if not data.get("attachment"):
             data.pop("attachment", None)  # keep the file already attached
         return data

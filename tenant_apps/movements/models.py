@@ -81,12 +81,22 @@ class Movement(models.Model):
         blank=True,
         help_text=_("Needed for a change after the movement has started."),
     )
+    # The registering form's (or API client's) key: the same registration sent twice (a double
+    # click, a retried request) is one movement and one notification to the supervisor.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "-start_time", "-pk"]
         indexes = [models.Index(fields=["officer", "date"]), models.Index(fields=["date", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="one_movement_per_registration",
+            )
+        ]
         verbose_name = _("movement")
         verbose_name_plural = _("movements")
 

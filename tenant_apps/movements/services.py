@@ -6,7 +6,8 @@ records each row's before → after; a change made after the movement started ca
 message (a `ValidationError` keyed by the model's field names, with codes the tests assert on).
 
 Rules:
-- A movement is registered for today or a later day (a past day is an attendance correction).
+- A movement is registered for today or a later day (a past day is an attendance correction), at
+  most a year ahead (`latest_day`): a date further away is a typing mistake (2030 for 2026).
 - Whole day, or a start and an end time on the same day, the end after the start.
 - Time out of office (keluar pejabat): at most 4 hours, never a whole day, and it needs the
   approval of the officer's supervisor (or an org admin) before it excuses anything.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,6 +104,14 @@ def check_attachment(f) -> None:
         )
 
 
+def latest_day(today: date) -> date:
+    """The last day a movement may be registered for: the same day next year (28 Feb for 29 Feb)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
 def check_movement(m: Movement, *, today: date, date_may_be_past: bool = False) -> None:
     errors: dict[str, list[ValidationError]] = {}
 
@@ -125,6 +134,13 @@ def check_movement(m: Movement, *, today: date, date_may_be_past: bool = False) 
         add("date", _("Give the date."), "required")
     elif m.date < today and not date_may_be_past:
         add("date", _("A movement is registered for today or a later day."), "past")
+    elif m.date > latest_day(today):
+        add(
+            "date",
+            _("A movement is registered at most a year ahead (until %(date)s): check the year.")
+            % {"date": f"{latest_day(today):%d/%m/%Y}"},
+            "too_far",
+        )
     if m.whole_day:
         if m.start_time is not None or m.end_time is not None:
             add("whole_day", _("A whole-day movement has no start or end time."), "whole_day_times")
@@ -172,10 +188,16 @@ def _recompute(officer, *days: date) -> None:
         attendance_config.recompute_existing(day, day, officer=officer)
 
 
-def create_movement(officer, values: dict, *, now: datetime | None = None) -> Movement:
-    """Register a movement; tells the officer's supervisor."""
+def create_movement(
+    officer, values: dict, *, now: datetime | None = None, idempotency_key: str = ""
+) -> Movement:
+    """Register a movement; tells the officer's supervisor, once. A registration sent again with
+    the same `idempotency_key` (a double click, a retried request) answers the first movement."""
     now = now or now_local()
-    movement = Movement(officer=officer)
+    idempotency_key = (idempotency_key or "").strip()[:64]
+    if idempotency_key and (first := _registered(officer, idempotency_key)) is not None:
+        return first
+    movement = Movement(officer=officer, idempotency_key=idempotency_key)
     for field in EDITABLE_FIELDS:
         if field in values:
             setattr(movement, field, values[field])
@@ -183,11 +205,25 @@ def create_movement(officer, values: dict, *, now: datetime | None = None) -> Mo
     check_attachment(values.get("attachment"))
     if movement.kind == Movement.Kind.TIME_OUT:
         movement.approval = Movement.Approval.PENDING
-    with transaction.atomic():
-        movement.save()
-        _recompute(officer, movement.date)
-        _tell_supervisor(movement)
+    try:
+        with transaction.atomic():
+            movement.save()
+            _recompute(officer, movement.date)
+            _tell_supervisor(movement)
+    except IntegrityError:
+        # The same registration raced this one and won: its movement (and its notification) stand.
+        first = _registered(officer, idempotency_key) if idempotency_key else None
+        if first is None:
+            raise
+        return first
     return movement
+
+
+def _registered(officer, idempotency_key: str) -> Movement | None:
+    first = Movement.objects.filter(officer=officer, idempotency_key=idempotency_key).first()
+    if first is not None:
+        first.replayed = True  # told to the caller (the API answers 200, not 201)
+    return first
 
 
 def _tell_supervisor(movement: Movement) -> None:

@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from spotme.web.confirm import confirmation, confirmed
 from tenant_apps.organisation.models import AgencyProfile
 from tenant_apps.people.access import get_access, require
 
@@ -71,7 +73,9 @@ def create(request):
     form = MovementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            movement = services.create_movement(officer, form.values())
+            movement = services.create_movement(
+                officer, form.values(), idempotency_key=form.cleaned_data.get("registration", "")
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -128,6 +132,28 @@ def cancel(request, pk: int):
     movement = get_object_or_404(services.editable_movements(get_access(request)), pk=pk)
     form = CancelForm(request.POST)
     form.is_valid()
+    if movement.status == Movement.Status.ACTIVE and not confirmed(request):
+        when = (
+            _("whole day") if movement.whole_day else f"{movement.start_time:%H:%M}–{movement.end_time:%H:%M}"
+        )
+        return confirmation(
+            request,
+            title=_("Cancel the movement"),
+            question=_("Cancel your movement to “%(place)s” on %(date)s?")
+            % {"place": movement.place, "date": f"{movement.date:%d/%m/%Y}"},
+            confirm_label=_("Yes, cancel the movement"),
+            back_url=reverse("movements:detail", args=[pk]),
+            details=[
+                (_("Type"), movement.get_kind_display()),
+                (_("Date"), f"{movement.date:%d/%m/%Y}"),
+                (_("Time"), when),
+                (_("Place"), movement.place),
+            ],
+            warning=_(
+                "A cancelled movement cannot be changed or restored, and it no longer excuses a "
+                "clock-in outside the office; register a new one if you need it again."
+            ),
+        )
     try:
         services.cancel_movement(
             movement, by=_actor(request), reason=form.cleaned_data.get("change_reason", "")

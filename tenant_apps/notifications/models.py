@@ -14,6 +14,9 @@ class Kind(models.TextChoices):
     TASK_COMMENTED = "task_commented", _("A comment on your task")
     PATTERN_DECIDED = "pattern_decided", _("Your working-pattern request was decided")
     PATTERN_REQUESTED = "pattern_requested", _("A supervisee requested a working pattern")
+    TASK_LOG_REVIEWED = "task_log_reviewed", _("Your supervisor commented on your task log")
+    TASK_LOG_RETURNED = "task_log_returned", _("A task-log entry was returned to you for correction")
+    TASK_LOG_CORRECTED = "task_log_corrected", _("A supervisee corrected a returned task-log entry")
 
 
 class Notification(models.Model):

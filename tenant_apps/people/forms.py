@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.onboarding.forms import clean_phone
@@ -64,6 +65,15 @@ class OfficerForm(forms.Form):
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"]
         return clean_phone(value) if value else ""
+
+    def clean_join_date(self):
+        value = self.cleaned_data["join_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date joined cannot be in the future (%(date)s).") % {"date": f"{value:%d/%m/%Y}"},
+                code="future",
+            )
+        return value
 
     def clean(self):
         data = super().clean()

@@ -100,6 +100,7 @@ class Problem(StrEnum):
     EMAIL_INVALID = "email_invalid"
     PHONE_INVALID = "phone_invalid"
     DATE_INVALID = "date_invalid"
+    DATE_FUTURE = "date_future"
     ORG_UNIT_UNKNOWN = "org_unit_unknown"
     ORG_UNIT_AMBIGUOUS = "org_unit_ambiguous"
     ORG_UNIT_INACTIVE = "org_unit_inactive"
@@ -604,10 +605,18 @@ class _RowChecker:
         if value is None or _text(value) == "":
             return None
         try:
-            return parse_date(value)
+            joined = parse_date(value)
         except ValueError:
             self.error("join_date", Problem.DATE_INVALID, _("Not a date: use YYYY-MM-DD or DD/MM/YYYY."))
             return None
+        if joined > timezone.localdate():
+            self.error(
+                "join_date",
+                Problem.DATE_FUTURE,
+                _("The date joined cannot be in the future (%(date)s).") % {"date": f"{joined:%d/%m/%Y}"},
+            )
+            return None
+        return joined
 
     def parse(self) -> OfficerRow:
         row = OfficerRow(row=self.number, mykad=self.mykad())

@@ -24,7 +24,7 @@ from tenant_apps.people.access import get_access
 from tenant_apps.people.api import AgencyViewSet
 from tenant_apps.people.models import Officer
 
-from . import reach, services
+from . import corrections, reach, services
 from .models import Priority, Status, Task, TaskAttachment, TaskComment, TaskLogEntry, TaskLogReview
 
 
@@ -97,8 +97,21 @@ class LogEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskLogEntry
-        fields = ["id", "officer", "date", "description", "minutes", "task", "reviewed", "editable"]
-        read_only_fields = ["officer"]
+        fields = [
+            "id",
+            "officer",
+            "date",
+            "description",
+            "minutes",
+            "task",
+            "reviewed",
+            "editable",
+            "correction",
+            "correction_comment",
+            "returned_by",
+            "returned_at",
+        ]
+        read_only_fields = ["officer", "correction", "correction_comment", "returned_by", "returned_at"]
 
     def get_reviewed(self, entry) -> bool:
         return services.is_reviewed(entry.officer, entry.date)
@@ -107,8 +120,14 @@ class LogEntrySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         me = get_access(request).officer if request else None
         return (
-            me is not None and entry.officer_id == me.pk and services.day_editable(entry.officer, entry.date)
+            me is not None
+            and entry.officer_id == me.pk
+            and (corrections.is_returned(entry) or services.day_editable(entry.officer, entry.date))
         )
+
+
+class ReturnRequest(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000, help_text="what the officer is to correct")
 
 
 PERIOD_FILTERS = [
@@ -150,7 +169,9 @@ class LogEntryViewSet(
 ):
     """Catatan Tugasan Harian. Officers write their own log (today and the agency's number of days
     before; not ahead; at most 24 hours a day; a reviewed day is closed: 400 `window_closed`, `future`,
-    `day_total`, `reviewed`). Supervisors read their supervisees' with `?officer=`, by `date` or `week`."""
+    `day_total`, `reviewed`). Supervisors read their supervisees' with `?officer=`, by `date` or `week`,
+    and return an entry for correction (`POST …/{id}/return/`); a returned entry stays editable until
+    the officer saves it (`correction`: returned → corrected)."""
 
     serializer_class = LogEntrySerializer
 
@@ -163,6 +184,8 @@ class LogEntryViewSet(
             return _period_filtered(self.request, base, self.access)
         if self.action == "retrieve":
             return base.filter(officer__in=reach.log_officers(self.access))
+        if self.action == "return_entry":
+            return base.filter(officer__in=reach.supervisees(self.access))
         return base.filter(officer=self.access.officer)
 
     def perform_create(self, serializer):
@@ -185,6 +208,21 @@ class LogEntryViewSet(
 
     def perform_destroy(self, instance):
         _service(services.delete_log_entry, self.me(), instance)
+
+    @extend_schema(request=ReturnRequest, responses=LogEntrySerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_entry(self, request, pk=None):
+        """Return a supervisee's entry for correction with `comment` (at least 3 characters); the
+        officer is notified, the day reopens, and the officer's next save marks it `corrected`."""
+        if not self.access.is_supervisor:
+            raise PermissionDenied()
+        entry = self.get_object()
+        body = ReturnRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = _service(
+            corrections.return_for_correction, self.access, entry, comment=body.validated_data["comment"]
+        )
+        return Response(self.get_serializer(entry).data)
 
 
 class ReviewSerializer(serializers.ModelSerializer):

@@ -104,8 +104,17 @@ class TaskComment(models.Model):
         return self.body[:50]
 
 
+class Correction(models.TextChoices):
+    """Where an entry stands with the supervisor's request for correction."""
+
+    NONE = "", _("Not returned")
+    RETURNED = "returned", _("Returned for correction")
+    CORRECTED = "corrected", _("Corrected")
+
+
 class TaskLogEntry(models.Model):
-    """One line of an officer's daily task log (Catatan Tugasan Harian)."""
+    """One line of an officer's daily task log (Catatan Tugasan Harian). The supervisor may return it
+    for correction with a comment (`corrections.py`); the officer's next save marks it corrected."""
 
     officer = models.ForeignKey("people.Officer", on_delete=models.PROTECT, related_name="task_log")
     date = models.DateField(_("date"))
@@ -121,6 +130,19 @@ class TaskLogEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="log_entries",
     )
+    correction = models.CharField(
+        _("correction"), max_length=10, choices=Correction.choices, default=Correction.NONE, blank=True
+    )
+    correction_comment = models.TextField(_("supervisor's comment"), blank=True, max_length=2000)
+    returned_by = models.ForeignKey(
+        "people.Officer",
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -23,7 +23,7 @@ from tenant_apps.organisation.models import AgencyProfile
 from tenant_apps.people.access import Access
 from tenant_apps.people.models import Officer
 
-from . import reach
+from . import corrections, reach
 from .models import (
     MINUTES_PER_DAY,
     Status,
@@ -118,9 +118,13 @@ def save_log_entry(
     with transaction.atomic():
         # One officer's log is written by one request at a time, so the day's total holds.
         Officer.objects.select_for_update().filter(pk=officer.pk).first()
-        if entry.pk is not None:
-            _check_day_open(officer, TaskLogEntry.objects.get(pk=entry.pk).date, today)
-        _check_day_open(officer, date, today)
+        stored = TaskLogEntry.objects.get(pk=entry.pk) if entry.pk is not None else None
+        returned = stored is not None and corrections.is_returned(stored)
+        if stored is not None and not returned:
+            _check_day_open(officer, stored.date, today)
+        if not (returned and date == stored.date):
+            # A returned entry is corrected on its own day whatever the window (its supervisor asked).
+            _check_day_open(officer, date, today)
         others = TaskLogEntry.objects.filter(officer=officer, date=date).exclude(pk=entry.pk)
         used = others.aggregate(total=Sum("minutes"))["total"] or 0
         if used + minutes > MINUTES_PER_DAY:
@@ -138,6 +142,9 @@ def save_log_entry(
         entry.description = description
         entry.minutes = minutes
         entry.task = task
+        if returned:
+            entry.returned_by = stored.returned_by
+            corrections.mark_corrected(entry)
         entry.save()
     return entry
 
@@ -163,6 +170,7 @@ def review_task_log(
     )
     if not logged:
         raise ValidationError(_("There is nothing logged to review."), code="empty")
+    corrections.check_nothing_waiting(officer, logged)
     reviews = []
     with transaction.atomic():
         for day in sorted(logged):
@@ -176,6 +184,7 @@ def review_task_log(
                 review.comment = (comment or "").strip()
                 review.save()
             reviews.append(review)
+        corrections.tell_of_review(access.officer, officer, sorted(logged), comment)
     return reviews
 
 
@@ -270,11 +279,26 @@ def _notify_assigned(task: Task, officers: Iterable[Officer], actor: Officer) ->
         )
 
 
-def _check_task(access: Access, title: str, new_assignees: Iterable[Officer]) -> str:
+def _check_task(
+    access: Access,
+    title: str,
+    new_assignees: Iterable[Officer],
+    *,
+    due_date: date | None = None,
+    check_due: bool = True,
+) -> str:
+    """`check_due`: the due date is new (a task created, or its due date changed); a task that is
+    already late keeps its date when other fields change."""
     errors: dict[str, ValidationError] = {}
     title = (title or "").strip()
     if not title:
         errors["title"] = ValidationError(_("Give the task a title."), code="required")
+    if check_due and due_date is not None and due_date < timezone.localdate():
+        errors["due_date"] = ValidationError(
+            _("The due date %(date)s has already passed: give today or a later day.")
+            % {"date": f"{due_date:%d/%m/%Y}"},
+            code="due_past",
+        )
     allowed = set(reach.assignable_officers(access).values_list("pk", flat=True))
     if any(o.pk not in allowed for o in new_assignees):
         errors["assignees"] = ValidationError(
@@ -300,7 +324,7 @@ def create_task(
     if me is None:
         raise PermissionDenied
     assignees = list(assignees) or [me]
-    title = _check_task(access, title, assignees)
+    title = _check_task(access, title, assignees, due_date=due_date)
     for upload in files:
         check_attachment(upload)
     with transaction.atomic():
@@ -334,7 +358,7 @@ def update_task(
     current = {o.pk: o for o in task.assignees.all()}
     assignees = list(assignees) or list(current.values())
     added = [o for o in assignees if o.pk not in current]
-    title = _check_task(access, title, added)
+    title = _check_task(access, title, added, due_date=due_date, check_due=due_date != task.due_date)
     with transaction.atomic():
         task.title = title
         task.description = (description or "").strip()

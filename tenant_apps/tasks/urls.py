@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/log/<int:pk>/delete/", views.log_delete, name="log_delete"),
     path("tasks/log/team/", views.log_team, name="log_team"),
     path("tasks/log/team/review/", views.log_review, name="log_review"),
+    path("tasks/log/<int:pk>/return/", views.log_return, name="log_return"),
     # Papan Tugasan
     path("tasks/", views.board, name="board"),
     path("tasks/new/", views.task_create, name="create"),

@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from spotme.web.confirm import confirmation, confirmed
 from tenant_apps.people.access import get_access, require
 from tenant_apps.people.models import Officer
 
-from . import reach, services
+from . import corrections, reach, services
 from .forms import AttachmentForm, CommentForm, LogEntryForm, ReviewForm, TaskForm
-from .models import Priority, Status, Task, TaskAttachment, TaskLogEntry, TaskLogReview
+from .models import Correction, Priority, Status, Task, TaskAttachment, TaskLogEntry, TaskLogReview
+from .templatetags.task_tags import duration
 
 supervisor_only = require(lambda a: a.is_supervisor and a.officer is not None)
 BOARD_COLUMNS = [Status.NEW, Status.IN_PROGRESS, Status.DONE]
@@ -86,7 +88,9 @@ def log_day(request):
         else:
             messages.success(request, _("Entry added."))
             return redirect(f"{request.path}?date={data['date']:%Y-%m-%d}")
-    entries = list(TaskLogEntry.objects.filter(officer=officer, date=day).select_related("task"))
+    entries = list(
+        TaskLogEntry.objects.filter(officer=officer, date=day).select_related("task", "returned_by__user")
+    )
     return render(
         request,
         "tasks/log_day.html",
@@ -96,6 +100,7 @@ def log_day(request):
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
             "entries": entries,
+            "returned": any(e.correction == Correction.RETURNED for e in entries),
             "total": sum(e.minutes for e in entries),
             "editable": services.day_editable(officer, day),
             "edit_days": services.edit_days(),
@@ -146,6 +151,20 @@ def log_edit(request, pk: int):
 def log_delete(request, pk: int):
     officer = _officer(request)
     entry = get_object_or_404(TaskLogEntry, pk=pk, officer=officer)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title=_("Delete the entry"),
+            question=_("Delete this entry from your task log of %(date)s?")
+            % {"date": f"{entry.date:%d/%m/%Y}"},
+            confirm_label=_("Yes, delete"),
+            back_url=f"/tasks/log/?date={entry.date:%Y-%m-%d}",
+            details=[
+                (_("What was done"), entry.description),
+                (_("Time spent"), duration(entry.minutes)),
+            ],
+            warning=_("A deleted entry cannot be restored."),
+        )
     try:
         services.delete_log_entry(officer, entry)
     except ValidationError as exc:
@@ -174,7 +193,7 @@ def log_team(request):
         people = [o for o in people if str(o.pk) == officer_id]
     entries: dict[int, list] = {o.pk: [] for o in people}
     for entry in TaskLogEntry.objects.filter(officer__in=people, date__range=(start, end)).select_related(
-        "task"
+        "task", "returned_by__user"
     ):
         entries[entry.officer_id].append(entry)
     reviews: dict[int, list] = {o.pk: [] for o in people}
@@ -236,6 +255,22 @@ def log_review(request):
     return redirect(f"/tasks/log/team/?date={data['date']:%Y-%m-%d}&period={data['period']}")
 
 
+@supervisor_only
+@require_POST
+def log_return(request, pk: int):
+    """Return a supervisee's entry for correction with a comment (the officer is told)."""
+    access = get_access(request)
+    entry = get_object_or_404(TaskLogEntry.objects.filter(officer__in=reach.supervisees(access)), pk=pk)
+    back = _back(request, f"/tasks/log/team/?date={entry.date:%Y-%m-%d}")
+    try:
+        corrections.return_for_correction(access, entry, comment=request.POST.get("comment", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The entry has been returned to the officer for correction."))
+    return redirect(back)
+
+
 # --- Papan Tugasan --------------------------------------------------------------------------------
 
 
@@ -258,7 +293,10 @@ def board(request):
         )
     else:
         scope = "mine"
-        tasks = Task.objects.filter(assignees=me)
+        # Mine: what I am to do and what I handed out (a supervisor follows the tasks they assigned).
+        tasks = Task.objects.filter(
+            pk__in=Task.objects.filter(Q(assignees=me) | Q(created_by=me)).values("pk")
+        )
     priority = request.GET.get("priority", "")
     if priority in Priority.values:
         tasks = tasks.filter(priority=priority)
@@ -279,6 +317,7 @@ def board(request):
     for task in tasks:
         task.overdue = task.is_overdue(today)
         task.moves = _buttons(access, task, rights)
+        task.handed_out = task.created_by_id == me.pk and all(o.pk != me.pk for o in task.assignees.all())
     return render(
         request,
         "tasks/board.html",

@@ -48,7 +48,10 @@ def test_application_and_its_approval_are_recorded(
     assert submitted.remote_addr == "203.0.113.50" and submitted.user_agent == "Applicant/1.0"
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert console.post(f"/console/applications/{application.pk}/approve/").status_code == 302
+        assert (
+            console.post(f"/console/applications/{application.pk}/approve/", {"confirmed": "yes"}).status_code
+            == 302
+        )
     approval = entries_about(application)[1]
     assert approval.action == LogEntry.Action.UPDATE
     assert (
@@ -79,7 +82,8 @@ def test_rejection_is_recorded(console, operator, application):
 def test_suspending_an_agency_is_recorded_and_exported(console, operator, agency_a):
     console.cookies["spotme_lang"] = "en"
     response = console.post(
-        f"/console/agencies/{agency_a.pk}/status/", {"status": "suspended", "reason": "Audit JDN"}
+        f"/console/agencies/{agency_a.pk}/status/",
+        {"status": "suspended", "reason": "Audit JDN", "confirmed": "yes"},
     )
     assert response.status_code == 302
     suspension = entries_about(agency_a)[-1]

@@ -164,8 +164,10 @@ def test_apply_approve_first_login_forced_password_change(live_url, new_page, ma
     screenshot(operator, "04-console-application")
 
     # Approving provisions the agency (Celery is eager in tests: inside the request, after the commit).
+    operator.locator("#approve").click()
+    expect(operator.locator("#confirm-question")).to_contain_text(app.agency_name)
     with operator.expect_navigation(timeout=25_000):
-        operator.locator("#approve").click()
+        operator.locator("#confirm-action").click()
     expect(operator).to_have_url(f"{apex}/console/applications/{app.pk}/")
     if operator.locator("#last-error").count():
         pytest.fail(f"provisioning failed: {operator.locator('#last-error').inner_text()}")

@@ -95,7 +95,7 @@ def test_edit_and_cancel_on_the_page(cast, login):
     response = client.post(f"/movements/{m.pk}/edit/", form(place="Dewan Besar"))
     assert response.status_code == 302
     assert in_schema(cast, lambda: Movement.objects.get(pk=m.pk).place) == "Dewan Besar"
-    client.post(f"/movements/{m.pk}/cancel/")
+    client.post(f"/movements/{m.pk}/cancel/", {"confirmed": "yes"})
     assert in_schema(cast, lambda: Movement.objects.get(pk=m.pk).status) == "cancelled"
 
 

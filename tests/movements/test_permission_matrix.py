@@ -93,6 +93,7 @@ BODIES = {
     ("POST", "/movements/new/"): FORM,
     ("POST", "/movements/{m}/edit/"): FORM,
     ("POST", "/movements/{p}/decide/"): {"decision": "approve"},
+    ("POST", "/movements/{m}/cancel/"): {"confirmed": "yes"},
     ("POST", "/api/v1/movements/"): JSON,
     ("PATCH", "/api/v1/movements/{m}/"): {"place": "Menara MKN"},
     ("PUT", "/api/v1/movements/{m}/"): JSON,

@@ -23,7 +23,7 @@ def application(apex_client, django_capture_on_commit_callbacks):
 
 def approve(operator_client, app, capture):
     with capture(execute=True):
-        response = operator_client.post(f"/console/applications/{app.pk}/approve/")
+        response = operator_client.post(f"/console/applications/{app.pk}/approve/", {"confirmed": "yes"})
     assert response.status_code == 302
     app.refresh_from_db()
     return app
@@ -76,7 +76,9 @@ def test_approve_provisions_the_agency(
 
 def test_approving_twice_is_refused(operator_client, application, django_capture_on_commit_callbacks):
     approve(operator_client, application, django_capture_on_commit_callbacks)
-    response = operator_client.post(f"/console/applications/{application.pk}/approve/", follow=True)
+    response = operator_client.post(
+        f"/console/applications/{application.pk}/approve/", {"confirmed": "yes"}, follow=True
+    )
     assert Agency.objects.filter(subdomain="jabatan-ujian").count() == 1
     assert response.status_code == 200
 

@@ -180,11 +180,17 @@ def test_comments_notify_assignees_and_creator_but_never_the_author(in_agency):
 def test_overdue_means_open_and_past_its_due_date(in_agency):
     c = in_agency
     yesterday = TODAY() - timedelta(days=1)
-    late = assign(c.supervisor_1, c.officer_1, due_date=yesterday)
+
+    def became_late(task):  # due today when it was made; the day has passed since
+        Task.objects.filter(pk=task.pk).update(due_date=yesterday)
+        task.refresh_from_db()
+        return task
+
+    late = became_late(assign(c.supervisor_1, c.officer_1, due_date=TODAY()))
     on_time = assign(c.supervisor_1, c.officer_1, due_date=TODAY())
     no_date = assign(c.supervisor_1, c.officer_1)
     done = services.transition(
-        access_of(c.officer_1), assign(c.supervisor_1, c.officer_1, due_date=yesterday), "selesai"
+        access_of(c.officer_1), became_late(assign(c.supervisor_1, c.officer_1, due_date=TODAY())), "selesai"
     )
     assert late.is_overdue() and not on_time.is_overdue() and not no_date.is_overdue()
     assert not done.is_overdue()
@@ -228,7 +234,7 @@ def clients(cast, client_for):
 
 def test_supervisor_assigns_and_the_officer_moves_it_to_selesai(cast, clients):
     supervisor, officer = clients("supervisor_1"), clients("officer_1")
-    due = f"{TODAY() - timedelta(days=1):%Y-%m-%d}"
+    due = f"{TODAY():%Y-%m-%d}"  # a past date is refused at creation (issue 18)
     response = supervisor.post(
         "/tasks/new/",
         {
@@ -243,6 +249,7 @@ def test_supervisor_assigns_and_the_officer_moves_it_to_selesai(cast, clients):
     with schema_context(cast.agency.schema_name):
         task = Task.objects.get()
         assert notes(cast.officer_1) == [(Kind.TASK_ASSIGNED, f"/tasks/{task.pk}/")]
+        Task.objects.filter(pk=task.pk).update(due_date=TODAY() - timedelta(days=1))  # days went by
 
     board = officer.get("/tasks/").content.decode()
     card = board[board.index(f'id="task-{task.pk}"') :]

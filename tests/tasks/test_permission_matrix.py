@@ -116,6 +116,7 @@ def test_task_permission_matrix(cast, objects, client_as, role):
     bodies = {
         ("POST", "/tasks/log/team/review/"): {"officer": cast.officer_1.pk, "date": today, "period": "day"},
         ("POST", "/tasks/new/"): {"title": "Tugasan sendiri", "priority": "normal"},
+        ("POST", "/tasks/log/{e}/delete/"): {"confirmed": "yes"},
         ("POST", "/tasks/{k}/status/"): {"status": "dalam_tindakan"},
         ("POST", "/tasks/{k}/comments/"): {"body": "Baik"},
         ("POST", "/api/v1/task-log/entries/"): {"date": today, "description": "Kerja", "minutes": 30},

@@ -80,7 +80,8 @@ def test_operator_login_form_refuses_non_staff(apex_client, platform_db):
 
 def test_operator_can_suspend_and_reactivate_from_the_console(operator_client, agency_a, client_for):
     response = operator_client.post(
-        f"/console/agencies/{agency_a.pk}/status/", {"status": "suspended", "reason": "Tunggakan bayaran"}
+        f"/console/agencies/{agency_a.pk}/status/",
+        {"status": "suspended", "reason": "Tunggakan bayaran", "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert client_for(agency_a).get("/login/").status_code == 403
@@ -91,7 +92,9 @@ def test_operator_can_suspend_and_reactivate_from_the_console(operator_client, a
 
 
 def test_suspending_needs_a_reason(operator_client, agency_a):
-    operator_client.post(f"/console/agencies/{agency_a.pk}/status/", {"status": "suspended", "reason": ""})
+    operator_client.post(
+        f"/console/agencies/{agency_a.pk}/status/", {"status": "suspended", "reason": "", "confirmed": "yes"}
+    )
     agency_a.refresh_from_db()
     assert agency_a.status == AgencyStatus.ACTIVE
 
