@@ -168,9 +168,12 @@ def _clock_locked(
         ip_address=ip,
         idempotency_key=idempotency_key,
     )
+    # Device data takes priority direction by direction: an app punch the device already has is
+    # kept, marked, and does not count (day_punches).
+    event.overridden_by_device = event.direction in device_coverage(snap.events, snap.adjustments)
     snap.events.append(event)
     plan = plan_day(officer, snap, facts, agency_tz(profile))
-    tell_supervisor = match.inside is False and not _excused(event, facts)
+    tell_supervisor = rules.Code.LUAR_KAWASAN in _location_codes(event, facts)
     if not clock_write.insert(event, plan.record, plan.new_issues):
         # A retried request (same idempotency key): answered with the first event.
         first = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
@@ -182,9 +185,17 @@ def _clock_locked(
     return event
 
 
-def _excused(event: ClockEvent, facts: rules.DayFacts) -> bool:
-    """A movement covering the punch excuses the location: nothing to tell the supervisor."""
-    return any(start <= event.at <= end for start, end in facts.excused_windows)
+def _location_codes(event: ClockEvent, facts: rules.DayFacts) -> tuple[rules.Code, ...]:
+    """What the punch's position makes of the day, by the same rule as the day's record
+    (rules.location_codes): the supervisor is told exactly when the day gets luar kawasan for it
+    — never for a BDR officer at home, on official duty or a course, or during a movement."""
+    punch = rules.Punch(
+        event.at,
+        event.direction,
+        event.inside,
+        located=event.location_status not in NO_LOCATION,
+    )
+    return rules.location_codes(facts, punch)
 
 
 def _tell_supervisor_outside(officer, event: ClockEvent) -> None:
@@ -197,11 +208,18 @@ def _tell_supervisor_outside(officer, event: ClockEvent) -> None:
     if officer.supervisor_id is None:
         return
     supervisor = type(officer).objects.select_related("user").get(pk=officer.supervisor_id)
-    message = (
-        gettext_lazy("%(name)s clocked in from outside the office area")
-        if event.direction == "in"
-        else gettext_lazy("%(name)s clocked out from outside the office area")
-    )
+    if event.location_status in NO_LOCATION:
+        message = (
+            gettext_lazy("%(name)s clocked in without a location")
+            if event.direction == "in"
+            else gettext_lazy("%(name)s clocked out without a location")
+        )
+    else:
+        message = (
+            gettext_lazy("%(name)s clocked in from outside the office area")
+            if event.direction == "in"
+            else gettext_lazy("%(name)s clocked out from outside the office area")
+        )
     notify(
         supervisor.user,
         Kind.CLOCK_OUTSIDE,
@@ -220,6 +238,9 @@ class _Located:
 
 
 def _locate(officer, position: Position, profile: AgencyProfile, config) -> _Located:
+    """Where the punch was, against the officer's office sites. With the location check "off" the
+    position is kept but not judged (inside unknown); the day's facts say location is not checked,
+    so such a punch is labelled neither "tiada lokasi" nor "luar kawasan"."""
     if profile.geofence_mode == GeofenceMode.OFF:
         return _Located(None, True, None, None)
     if position.latitude is None or position.longitude is None:
@@ -239,24 +260,54 @@ def _punches(officer, day: date, tz: ZoneInfo) -> list[rules.Punch]:
 
 
 DEVICE_SOURCES = frozenset({Source.BIOMETRIC})
+# A punch whose phone gave no position (rules.Punch.located is False).
+NO_LOCATION = frozenset({LocationStatus.DENIED, LocationStatus.UNAVAILABLE})
+
+
+def device_directions(directions: list[str]) -> frozenset[str]:
+    """The directions a day's device punches cover (Integrasi Peranti: device data takes priority,
+    direction by direction). A device "in" covers the clock-in, an "out" the clock-out; punches
+    without a direction cover the clock-in (the first is the arrival) and, when the device has two
+    punches or more, the clock-out (the last is the departure) — as `rules.evaluate` reads them.
+    `devices.ingest` marks app punches with the same rule in SQL."""
+    covered = set()
+    if "in" in directions or "punch" in directions:
+        covered.add("in")
+    if "out" in directions or (len(directions) >= 2 and "punch" in directions):
+        covered.add("out")
+    return frozenset(covered)
+
+
+def device_coverage(events, adjustments) -> frozenset[str]:
+    """The directions the day's device punches (not voided) cover."""
+    voided = {a.event_id for a in adjustments if a.kind == ClockAdjustment.Kind.VOID}
+    return device_directions(
+        [e.direction for e in events if e.source in DEVICE_SOURCES and e.pk not in voided]
+    )
 
 
 def day_punches(events, adjustments, tz: ZoneInfo) -> list[rules.Punch]:
     """The punches that count for one officer-day, from its events and adjustments (pure: the
     single-day and the bulk recompute share it). Device data takes priority over SPOT-Me's own
-    (Integrasi Peranti): once a day has a device punch, the app's punches of that day no longer
-    count, whether or not they have been marked `overridden_by_device` yet. Voided events never
-    count; added punches always do."""
+    (Integrasi Peranti) direction by direction (`device_directions`): an app clock-in does not count
+    once the device has the day's arrival, an app clock-out not once it has the departure, but an
+    app clock-out after a device clock-in does — a day is never left without its clock-out because
+    the device missed it. Such app punches are marked `overridden_by_device` for the record (by the
+    clock-in, or by the device import); the rule, not the mark, decides. Voided events never count;
+    added punches always do."""
     events = list(events)
     adjustments = list(adjustments)
     voided = {a.event_id for a in adjustments if a.kind == ClockAdjustment.Kind.VOID}
-    device_day = any(e.source in DEVICE_SOURCES for e in events)
+    covered = device_coverage(events, adjustments)
     punches = [
-        rules.Punch(e.at.astimezone(tz), e.direction, e.inside)
+        rules.Punch(
+            e.at.astimezone(tz),
+            e.direction,
+            e.inside,
+            located=getattr(e, "location_status", None) not in NO_LOCATION,
+        )
         for e in events
-        if e.pk not in voided
-        and not e.overridden_by_device
-        and (not device_day or e.source in DEVICE_SOURCES)
+        if e.pk not in voided and (e.source in DEVICE_SOURCES or e.direction not in covered)
     ]
     punches += [
         rules.Punch(a.at.astimezone(tz), a.direction, True)
