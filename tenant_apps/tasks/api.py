@@ -94,11 +94,27 @@ class LogEntrySerializer(serializers.ModelSerializer):
     minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
     reviewed = serializers.SerializerMethodField()
     editable = serializers.SerializerMethodField()
+    warning = serializers.SerializerMethodField(
+        help_text="after a write: the day's log holds more than the minutes worked that day"
+    )
 
     class Meta:
         model = TaskLogEntry
-        fields = ["id", "officer", "date", "description", "minutes", "task", "reviewed", "editable"]
+        fields = [
+            "id",
+            "officer",
+            "date",
+            "description",
+            "minutes",
+            "task",
+            "reviewed",
+            "editable",
+            "warning",
+        ]
         read_only_fields = ["officer"]
+
+    def get_warning(self, entry) -> str | None:
+        return getattr(entry, "warning", None)
 
     def get_reviewed(self, entry) -> bool:
         return services.is_reviewed(entry.officer, entry.date)
