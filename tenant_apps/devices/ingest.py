@@ -8,7 +8,7 @@ In the caller's transaction:
    before is a duplicate and changes nothing;
 3. the app's own punches that the device now covers, direction by direction, are marked
    `overridden_by_device` (kept, for audit): an app clock-in once the device has the arrival, an app
-   clock-out once it has the departure (`services.device_directions`, the rule `day_punches`
+   clock-out once it has the departure (`punches.device_directions`, the rule `day_punches`
    applies); an app clock-out the device has no counterpart for still counts;
 4. those days are recomputed in bulk (`attendance.batch.recompute_many`), raising or withdrawing
    issues; a closed day is recomputed as closed."""
@@ -152,7 +152,7 @@ def ingest(
 
     officer_ids = [k[0] for k in new_days]
     days = [k[1] for k in new_days]
-    # services.device_directions in SQL: which directions each day's device punches (not voided)
+    # attendance.punches.device_directions in SQL: which directions each day's device punches (not voided)
     # cover.
     out.overridden = execute_binary(
         """
