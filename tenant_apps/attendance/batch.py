@@ -45,6 +45,7 @@ class _Calendar:
         self.state = profile.state
         self.tz = ZoneInfo(profile.timezone)
         self.config = agency_config.current()
+        self.location = calendar.location_rules(profile)
         self._policy_cache: dict[date, Policy | None] = {}
         self._pattern_cache: dict[int | None, rules.Pattern] = {}
         self._holiday_cache: dict[date, str | None] = {}
@@ -94,10 +95,11 @@ def recompute_many(
 class _Event:
     """What `services.day_punches` reads of a ClockEvent, without a model instance per row."""
 
-    __slots__ = ("pk", "at", "direction", "inside", "source", "overridden_by_device")
+    __slots__ = ("pk", "at", "direction", "inside", "location_status", "source", "overridden_by_device")
 
-    def __init__(self, pk, at, direction, inside, source, overridden):
+    def __init__(self, pk, at, direction, inside, location_status, source, overridden):
         self.pk, self.at, self.direction, self.inside = pk, at, direction, inside
+        self.location_status = location_status
         self.source, self.overridden_by_device = source, overridden
 
 
@@ -127,7 +129,15 @@ def _recompute_chunk(keys, agency: _Calendar, closed, close_before, provisional)
     in_range = {"officer_id__in": officer_ids, "attendance_date__range": (start, end)}
     events = defaultdict(list)
     for officer_id, day, *values in ClockEvent.objects.filter(**in_range).values_list(
-        "officer_id", "attendance_date", "pk", "at", "direction", "inside", "source", "overridden_by_device"
+        "officer_id",
+        "attendance_date",
+        "pk",
+        "at",
+        "direction",
+        "inside",
+        "location_status",
+        "source",
+        "overridden_by_device",
     ):
         if (officer_id, day) in wanted:
             events[(officer_id, day)].append(_Event(*values))
@@ -198,6 +208,7 @@ def _recompute_chunk(keys, agency: _Calendar, closed, close_before, provisional)
             excused_windows=sorted(m.window(agency.tz) for m in day_movements if m.excuses)
             if day_movements
             else (),
+            **agency.location,
         )
         record = records.get((officer_id, day))
         if closed is not None:

@@ -83,6 +83,7 @@ def facts_for(
         leave,
         arrangements,
         excused_windows=movement_windows(officer, day, ZoneInfo(profile.timezone)),
+        **location_rules(profile),
     )
 
 
@@ -107,6 +108,7 @@ def facts_from(snapshot, config) -> rules.DayFacts:
         snapshot.leave,
         snapshot.arrangements,
         excused_windows=sorted(m.window(tz) for m in snapshot.movements if m.excuses),
+        **location_rules(profile),
     )
 
 
@@ -120,15 +122,41 @@ def movement_windows(officer, day: date, tz: ZoneInfo) -> list[tuple]:
     return sorted(m.window(tz) for m in movements if m.excuses)
 
 
+def location_rules(profile: AgencyProfile | None) -> dict:
+    """The agency's location settings as day facts: whether location is checked at all, and what a
+    punch without a location counts as."""
+    from tenant_apps.organisation.models import GeofenceMode
+
+    if profile is None:
+        return {}
+    return {
+        "check_location": profile.geofence_mode != GeofenceMode.OFF,
+        "no_location": rules.NoLocation(profile.no_location_mode),
+    }
+
+
 def build_facts(
-    day, state, policy, pattern, holiday, leave, arrangements, excused_windows=()
+    day,
+    state,
+    policy,
+    pattern,
+    holiday,
+    leave,
+    arrangements,
+    excused_windows=(),
+    check_location: bool = True,
+    no_location: rules.NoLocation = rules.NoLocation.OUTSIDE,
 ) -> rules.DayFacts:
     kinds = {a.kind: a for a in arrangements}
-    duty = None
+    duty = duty_half = None
     if Arrangement.Kind.DUTY in kinds and kinds[Arrangement.Kind.DUTY].half == rules.Half.FULL:
         duty = rules.Code.TUGAS_RASMI
     elif Arrangement.Kind.COURSE in kinds and kinds[Arrangement.Kind.COURSE].half == rules.Half.FULL:
         duty = rules.Code.KURSUS
+    else:
+        # A half day of duty or course frees the location for that half (rules.location_excused).
+        halves = [kinds[k].half for k in (Arrangement.Kind.DUTY, Arrangement.Kind.COURSE) if k in kinds]
+        duty_half = rules.Half(halves[0]) if halves else None
     bdr = kinds.get(Arrangement.Kind.BDR)
     ramadan = bool(
         policy
@@ -148,6 +176,9 @@ def build_facts(
         pregnancy_early_leave=Arrangement.Kind.PREGNANCY in kinds,
         ramadan=ramadan,
         excused_windows=tuple(excused_windows),
+        duty_half=duty_half,
+        check_location=check_location,
+        no_location=no_location,
     )
 
 

@@ -20,6 +20,8 @@ CODE_LABELS = {
     Code.HARI_REHAT: _("Rest day"),
     Code.TIADA_LOKASI: _("No location"),
 }
+# Not a status of its own (the day is late): what a card, a rate or a report says about it.
+AFTER_END_LABEL = _("Arrived after the end of the working day")
 
 
 def label(code: str) -> str:

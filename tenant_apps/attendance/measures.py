@@ -5,7 +5,9 @@ Definitions (on `AttendanceDay` rows, which are already one row per officer-day)
 - owed day: a working day (`working_day`; holidays, rest days, full-day leave and whole-day duty or
   courses are not owed) that has been decided — i.e. not `belum_masuk` (a day still in progress
   before the officer clocked in is not counted either way);
-- attended: an owed day with a clock-in;
+- attended: an owed day with a clock-in before the time the officer could leave (a clock-in at or
+  after it — e.g. 22:04 when a late officer may leave at 18:00 — cannot complete the day: it is not
+  attended, and is counted apart as `after_end`);
 - absent: an owed day whose primary status is `tidak_hadir`;
 - late / early out / incomplete / outside: owed days carrying that code (a day can carry several);
 - attendance rate = attended / owed (None when nothing is owed).
@@ -13,12 +15,15 @@ Definitions (on `AttendanceDay` rows, which are already one row per officer-day)
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from .rules import Code
 
 OWED = Q(working_day=True) & ~Q(primary=Code.BELUM_MASUK)
-ATTENDED = OWED & Q(first_in__isnull=False)
+# rules.arrived_after_end in SQL (expected_out is a whole minute, so comparing the recorded
+# clock-in with it is comparing the minute shown).
+AFTER_END = OWED & Q(first_in__isnull=False, expected_out__isnull=False, first_in__gte=F("expected_out"))
+ATTENDED = OWED & Q(first_in__isnull=False) & ~AFTER_END
 ABSENT = OWED & Q(primary=Code.TIDAK_HADIR)
 
 
@@ -41,6 +46,7 @@ TOTALS = {
     "early_out": Count("id", filter=EARLY_OUT),
     "incomplete": Count("id", filter=INCOMPLETE),
     "outside": Count("id", filter=OUTSIDE),
+    "after_end": Count("id", filter=AFTER_END),
     "leave": Count("id", filter=Q(primary=Code.CUTI)),
     "late_minutes": Sum("late_minutes", default=0),
     "early_minutes": Sum("early_minutes", default=0),

@@ -408,6 +408,12 @@ class AttendanceDay(models.Model):
     def __str__(self) -> str:
         return f"{self.officer_id} {self.date} {self.primary}"
 
+    @property
+    def arrived_after_end(self) -> bool:
+        """Clocked in at or after the time the officer could leave: the working time cannot be
+        completed today (cards say so rather than offer a time before the arrival)."""
+        return self.working_day and rules.arrived_after_end(self.first_in, self.expected_out)
+
 
 class IssueStatus(models.TextChoices):
     OPEN = "open", _("Awaiting reason")

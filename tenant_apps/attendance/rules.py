@@ -7,6 +7,10 @@ facts always give the same day, whatever order the punches arrived in.
 
 Terms kept in Malay where the rule has no English equivalent: the status codes are the words users
 see in SPOT-Me (hadir, lewat, pulang awal, tidak lengkap, tidak hadir, luar kawasan, ...).
+
+Minutes, not seconds: every time is judged at the minute the officer sees (HH:MM, the seconds
+dropped), for app and device punches alike: a clock-in at 09:00:59 is 09:00 and not late; an out at
+17:29:59 against an expected 17:30 is early by one minute (SPEC.md "Minutes, not seconds").
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ class Code(StrEnum):
     CUTI = "cuti"  # leave
     CUTI_UMUM = "cuti_umum"  # public holiday
     HARI_REHAT = "hari_rehat"  # weekend / rest day
-    TIADA_LOKASI = "tiada_lokasi"  # a punch without location (allowed, shown)
+    TIADA_LOKASI = "tiada_lokasi"  # a punch without a location (permission refused, no fix)
 
 
 # Non-compliances an officer must explain (Pengurusan Isu Kehadiran).
@@ -136,6 +140,14 @@ def attendance_date(at: datetime, pattern: Pattern) -> date:
 # --- one day ------------------------------------------------------------------------------------
 
 
+class NoLocation(StrEnum):
+    """What a punch without a location (permission refused, no fix) means where location is checked:
+    the agency's choice (AgencyProfile.no_location_mode)."""
+
+    OUTSIDE = "outside"  # like a punch outside the office area: luar kawasan, the supervisor is told
+    ALLOW = "allow"  # accepted; the day shows tiada lokasi only
+
+
 class Half(StrEnum):
     FULL = "full"
     AM = "am"
@@ -146,7 +158,8 @@ class Half(StrEnum):
 class Punch:
     at: datetime  # aware, server time
     direction: str  # "in", "out", or "punch" (device punch without a direction)
-    inside: bool | None = None  # in an office geofence; None: no location / not checked
+    inside: bool | None = None  # in an office geofence; None: not known (no location, not checked)
+    located: bool = True  # False: the punch came without a location (permission refused, no fix)
 
 
 @dataclass(frozen=True)
@@ -165,10 +178,18 @@ class DayFacts:
     ramadan: bool = False
     official_duty_start: datetime | None = None  # official duty outside began at this time
     excused_windows: tuple[tuple[datetime, datetime], ...] = ()  # movements excusing outside punches
+    duty_half: Half | None = None  # half-day official duty or course (frees the location that half)
+    check_location: bool = True  # the agency checks where officers clock (geofence mode not "off")
+    no_location: NoLocation = NoLocation.OUTSIDE  # what a punch without a location counts as
 
     @property
     def is_rest_day(self) -> bool:
         return self.day.weekday() in self.weekend
+
+    @property
+    def owes_attendance(self) -> bool:
+        """A working day for this officer: not a holiday, rest day, full-day leave or whole-day duty."""
+        return not (self.holiday or self.is_rest_day or self.leave == Half.FULL or self.duty is not None)
 
     @property
     def is_short_day(self) -> bool:
@@ -197,6 +218,17 @@ class DayResult:
     def non_compliances(self) -> tuple[Code, ...]:
         return tuple(c for c in NON_COMPLIANCE if c in self.codes)
 
+    @property
+    def arrived_after_end(self) -> bool:
+        """The clock-in came at or after the time the officer could leave: the day's working time
+        cannot be completed (a late officer's card must not offer a time before the arrival)."""
+        return arrived_after_end(self.first_in, self.expected_out)
+
+
+def arrived_after_end(first_in: datetime | None, expected_out: datetime | None) -> bool:
+    """True when the clock-in (at the minute shown) is at or after the expected clock-out."""
+    return first_in is not None and expected_out is not None and to_minute(first_in) >= expected_out
+
 
 def _at(day: date, t: time, tz) -> datetime:
     return datetime.combine(day, t, tzinfo=tz)
@@ -206,17 +238,30 @@ def _minutes(delta: timedelta) -> int:
     return max(0, int(delta.total_seconds() // 60))
 
 
+def to_minute(at: datetime) -> datetime:
+    """The time as the officer sees it (HH:MM): the seconds are dropped, never rounded up."""
+    return at.replace(second=0, microsecond=0)
+
+
 def expected_out(facts: DayFacts, first_in: datetime) -> tuple[datetime, bool]:
     """(time the officer may leave, late?) for a day that started with `first_in`.
+
+    Judged at the minute the officer sees: `first_in` (and the official duty's start) count without
+    their seconds, so 09:00:30 against a latest start of 09:00 is on time and 08:00:30 may leave at
+    17:00; the result is always a whole minute. The time can be earlier than `first_in` itself: a
+    late officer may leave at the end of the window (18:00), so one who arrives after it cannot
+    complete the day (`arrived_after_end`); cards say so instead of offering that time.
 
     Official duty outside that began before the clock-in starts the day instead, and is never late:
     before 07:30 → counts as 07:30 (leave 16:30); 07:30–09:00 → when the day is complete; after
     09:00 → the end of the window (18:00)."""
     p, tz = facts.pattern, first_in.tzinfo
+    first_in = to_minute(first_in)
     length = p.short_day_duration if (facts.is_short_day and p.short_day_duration) else p.duration
     start = _at(facts.day, p.start, tz)
-    on_duty = facts.official_duty_start is not None and facts.official_duty_start <= first_in
-    began = facts.official_duty_start if on_duty else first_in
+    duty_start = to_minute(facts.official_duty_start) if facts.official_duty_start else None
+    on_duty = duty_start is not None and duty_start <= first_in
+    began = duty_start if on_duty else first_in
     if p.kind == PatternKind.FLEXI:
         latest = _at(facts.day, p.latest_start, tz)
         late = began > latest + p.late_grace
@@ -234,15 +279,23 @@ def expected_out(facts: DayFacts, first_in: datetime) -> tuple[datetime, bool]:
 
 def evaluate(facts: DayFacts, punches: Iterable[Punch], *, closed: bool) -> DayResult:
     """The day's record from its facts and punches. `closed`: the day is over (nightly close), so a
-    missing clock-out is final and no punch at all means absent."""
-    punches = sorted(punches, key=lambda p: (p.at, p.direction, str(p.inside)))  # a total order
+    missing clock-out is final and no punch at all means absent.
+
+    Every punch is judged at the minute the officer sees (`to_minute`), whatever its source (app or
+    device): in 09:00:30 with a latest start of 09:00 is not late; in 08:00:30 / out 17:00:10 is not
+    early; out 17:29:59 against 17:30 is early by one minute. `first_in` and `last_out` keep their
+    seconds (they are the punches as recorded); late, early and worked minutes are whole minutes
+    between the shown times. The location of each punch is judged by `location_codes`, the one
+    rule the notification to the supervisor also uses."""
+    punches = sorted(punches, key=lambda p: (p.at, p.direction, str(p.inside), p.located))  # a total order
     ins = [p for p in punches if p.direction in ("in", "punch")]
     first_in = ins[0].at if ins else None
     outs = [p for p in punches if p.direction == "out" or (p.direction == "punch" and p is not ins[0])]
     outs = [p for p in outs if first_in is None or p.at > first_in]
     last_out = outs[-1].at if outs else None
     codes: list[Code] = []
-    if any(p.inside is None for p in punches):
+    located_codes = {c for p in punches for c in location_codes(facts, p)}
+    if Code.TIADA_LOKASI in located_codes:
         codes.append(Code.TIADA_LOKASI)
 
     excused_day = None
@@ -255,11 +308,12 @@ def evaluate(facts: DayFacts, punches: Iterable[Punch], *, closed: bool) -> DayR
     elif facts.duty is not None:
         excused_day = facts.duty
     if excused_day is not None:
-        # Nothing is owed on such a day; punches are kept and shown.
+        # Nothing is owed on such a day; punches are kept and shown, and time worked is counted
+        # exactly as on a working day (`worked_minutes`).
         codes.insert(0, excused_day)
         if first_in:
             codes.append(Code.HADIR)
-        worked = _minutes(last_out - first_in) if first_in and last_out else 0
+        worked = worked_minutes(facts, first_in, last_out) if first_in and last_out else 0
         return DayResult(facts.day, False, tuple(codes), first_in, last_out, None, 0, 0, worked)
 
     if facts.bdr is not None:
@@ -271,28 +325,26 @@ def evaluate(facts: DayFacts, punches: Iterable[Punch], *, closed: bool) -> DayR
             codes.append(Code.TIDAK_HADIR if closed else Code.BELUM_MASUK)
         return DayResult(facts.day, True, tuple(codes), None, last_out)
 
+    shown_in = to_minute(first_in)
     out_at, late = expected_out(facts, first_in)
     late_minutes = early_minutes = 0
     codes.insert(0, Code.HADIR)
     if late and facts.leave != Half.AM:
         codes.append(Code.LEWAT)
         latest = facts.pattern.latest_start or facts.pattern.start
-        late_minutes = _minutes(first_in - _at(facts.day, latest, first_in.tzinfo))
+        late_minutes = _minutes(shown_in - _at(facts.day, latest, first_in.tzinfo))
     if facts.leave == Half.PM:
         # Leave in the afternoon: the officer may leave when the rest period starts.
         out_at = min(out_at, _at(facts.day, rest_period(facts.state, facts.day)[0], first_in.tzinfo))
     if last_out is None:
         if closed:
             codes.append(Code.TIDAK_LENGKAP)
-    elif last_out < out_at:
+    elif to_minute(last_out) < out_at:
         codes.append(Code.PULANG_AWAL)
-        early_minutes = _minutes(out_at - last_out)
-    if _unexcused_outside(facts, punches):
+        early_minutes = _minutes(out_at - to_minute(last_out))
+    if Code.LUAR_KAWASAN in located_codes:
         codes.append(Code.LUAR_KAWASAN)
-    worked = 0
-    if last_out is not None:
-        effective_in = max(first_in, _at(facts.day, facts.pattern.start, first_in.tzinfo))
-        worked = _minutes(last_out - effective_in) - _rest_overlap(facts, effective_in, last_out)
+    worked = worked_minutes(facts, first_in, last_out) if last_out is not None else 0
     return DayResult(
         facts.day,
         True,
@@ -302,17 +354,64 @@ def evaluate(facts: DayFacts, punches: Iterable[Punch], *, closed: bool) -> DayR
         out_at,
         late_minutes,
         early_minutes,
-        max(0, worked),
+        worked,
     )
 
 
-def _unexcused_outside(facts: DayFacts, punches: list[Punch]) -> bool:
-    if facts.bdr == Half.FULL:
+def worked_minutes(facts: DayFacts, first_in: datetime, last_out: datetime) -> int:
+    """Minutes worked between a clock-in and a clock-out: ONE definition for working days, public
+    holidays, rest days and days of leave or duty alike. The working day is 9 hours elapsed
+    *including* the rest period (SR.4.1.1), so the rest period is not working time: it is deducted
+    wherever the punches span it, as is the time before the earliest start that counts (a clock-in
+    before 07:30 counts as 07:30). Times are taken at the minute shown (HH:MM). Shifts have no fixed
+    rest period to deduct."""
+    start = max(to_minute(first_in), _at(facts.day, facts.pattern.start, first_in.tzinfo))
+    end = to_minute(last_out)
+    return max(0, _minutes(end - start) - _rest_overlap(facts, start, end))
+
+
+def location_excused(facts: DayFacts, at: datetime) -> bool:
+    """Whether the officer is free of the office area at `at`: ONE rule for every excuse, used by
+    the day's record, the supervisor's notification and so the dashboards. A day that owes no
+    attendance (public holiday, rest day, full-day leave, whole-day official duty or course);
+    BDR or a half-day duty or course covering that half (the morning until the rest period ends,
+    the afternoon from its start); official duty outside already begun; an active movement
+    (Pergerakan) whose window covers the time."""
+    if not facts.owes_attendance:
+        return True
+    if _half_covers(facts, facts.bdr, at) or _half_covers(facts, facts.duty_half, at):
+        return True
+    if facts.official_duty_start is not None and facts.official_duty_start <= at:
+        return True
+    return any(start <= at <= end for start, end in facts.excused_windows)
+
+
+def _half_covers(facts: DayFacts, half: Half | None, at: datetime) -> bool:
+    if half is None:
         return False
-    for p in punches:
-        if p.inside is False and not any(start <= p.at <= end for start, end in facts.excused_windows):
-            return True
-    return False
+    if half == Half.FULL:
+        return True
+    rest_start, rest_end = rest_period(facts.state, facts.day, ramadan=facts.ramadan)
+    if half == Half.AM:
+        return at <= _at(facts.day, rest_end, at.tzinfo)
+    return at >= _at(facts.day, rest_start, at.tzinfo)
+
+
+def location_codes(facts: DayFacts, punch: Punch) -> tuple[Code, ...]:
+    """What a punch's position makes of the day, where the agency checks location:
+    - outside the office area, not excused → luar kawasan (an issue; the supervisor is told);
+    - without a location → tiada lokasi (shown), and also luar kawasan when the agency treats a
+      missing location like outside (`NoLocation.OUTSIDE`, the default) and nothing excuses it;
+    - inside, or location not checked ("off") → nothing."""
+    if not facts.check_location:
+        return ()
+    if not punch.located:
+        if facts.no_location == NoLocation.OUTSIDE and not location_excused(facts, punch.at):
+            return (Code.TIADA_LOKASI, Code.LUAR_KAWASAN)
+        return (Code.TIADA_LOKASI,)
+    if punch.inside is False and not location_excused(facts, punch.at):
+        return (Code.LUAR_KAWASAN,)
+    return ()
 
 
 def _rest_overlap(facts: DayFacts, start: datetime, end: datetime) -> int:

@@ -29,6 +29,13 @@ from .models import (
     Policy,
     Source,
 )
+from .punches import (  # noqa: F401 (the rule's home; batch.py and tests import them from here)
+    DEVICE_SOURCES,
+    NO_LOCATION,
+    day_punches,
+    device_coverage,
+    device_directions,
+)
 
 log = logging.getLogger(__name__)
 
@@ -168,9 +175,12 @@ def _clock_locked(
         ip_address=ip,
         idempotency_key=idempotency_key,
     )
+    # Device data takes priority direction by direction: an app punch the device already has is
+    # kept, marked, and does not count (day_punches).
+    event.overridden_by_device = event.direction in device_coverage(snap.events, snap.adjustments)
     snap.events.append(event)
     plan = plan_day(officer, snap, facts, agency_tz(profile))
-    tell_supervisor = match.inside is False and not _excused(event, facts)
+    tell_supervisor = rules.Code.LUAR_KAWASAN in _location_codes(event, facts)
     if not clock_write.insert(event, plan.record, plan.new_issues):
         # A retried request (same idempotency key): answered with the first event.
         first = ClockEvent.objects.get(officer=officer, idempotency_key=idempotency_key)
@@ -182,9 +192,17 @@ def _clock_locked(
     return event
 
 
-def _excused(event: ClockEvent, facts: rules.DayFacts) -> bool:
-    """A movement covering the punch excuses the location: nothing to tell the supervisor."""
-    return any(start <= event.at <= end for start, end in facts.excused_windows)
+def _location_codes(event: ClockEvent, facts: rules.DayFacts) -> tuple[rules.Code, ...]:
+    """What the punch's position makes of the day, by the same rule as the day's record
+    (rules.location_codes): the supervisor is told exactly when the day gets luar kawasan for it
+    — never for a BDR officer at home, on official duty or a course, or during a movement."""
+    punch = rules.Punch(
+        event.at,
+        event.direction,
+        event.inside,
+        located=event.location_status not in NO_LOCATION,
+    )
+    return rules.location_codes(facts, punch)
 
 
 def _tell_supervisor_outside(officer, event: ClockEvent) -> None:
@@ -197,11 +215,18 @@ def _tell_supervisor_outside(officer, event: ClockEvent) -> None:
     if officer.supervisor_id is None:
         return
     supervisor = type(officer).objects.select_related("user").get(pk=officer.supervisor_id)
-    message = (
-        gettext_lazy("%(name)s clocked in from outside the office area")
-        if event.direction == "in"
-        else gettext_lazy("%(name)s clocked out from outside the office area")
-    )
+    if event.location_status in NO_LOCATION:
+        message = (
+            gettext_lazy("%(name)s clocked in without a location")
+            if event.direction == "in"
+            else gettext_lazy("%(name)s clocked out without a location")
+        )
+    else:
+        message = (
+            gettext_lazy("%(name)s clocked in from outside the office area")
+            if event.direction == "in"
+            else gettext_lazy("%(name)s clocked out from outside the office area")
+        )
     notify(
         supervisor.user,
         Kind.CLOCK_OUTSIDE,
@@ -220,6 +245,9 @@ class _Located:
 
 
 def _locate(officer, position: Position, profile: AgencyProfile, config) -> _Located:
+    """Where the punch was, against the officer's office sites. With the location check "off" the
+    position is kept but not judged (inside unknown); the day's facts say location is not checked,
+    so such a punch is labelled neither "tiada lokasi" nor "luar kawasan"."""
     if profile.geofence_mode == GeofenceMode.OFF:
         return _Located(None, True, None, None)
     if position.latitude is None or position.longitude is None:
@@ -236,34 +264,6 @@ def _punches(officer, day: date, tz: ZoneInfo) -> list[rules.Punch]:
         ClockAdjustment.objects.filter(officer=officer, attendance_date=day),
         tz,
     )
-
-
-DEVICE_SOURCES = frozenset({Source.BIOMETRIC})
-
-
-def day_punches(events, adjustments, tz: ZoneInfo) -> list[rules.Punch]:
-    """The punches that count for one officer-day, from its events and adjustments (pure: the
-    single-day and the bulk recompute share it). Device data takes priority over SPOT-Me's own
-    (Integrasi Peranti): once a day has a device punch, the app's punches of that day no longer
-    count, whether or not they have been marked `overridden_by_device` yet. Voided events never
-    count; added punches always do."""
-    events = list(events)
-    adjustments = list(adjustments)
-    voided = {a.event_id for a in adjustments if a.kind == ClockAdjustment.Kind.VOID}
-    device_day = any(e.source in DEVICE_SOURCES for e in events)
-    punches = [
-        rules.Punch(e.at.astimezone(tz), e.direction, e.inside)
-        for e in events
-        if e.pk not in voided
-        and not e.overridden_by_device
-        and (not device_day or e.source in DEVICE_SOURCES)
-    ]
-    punches += [
-        rules.Punch(a.at.astimezone(tz), a.direction, True)
-        for a in adjustments
-        if a.kind == ClockAdjustment.Kind.ADD
-    ]
-    return punches
 
 
 @dataclass

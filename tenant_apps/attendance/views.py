@@ -103,7 +103,10 @@ def clock(request):
 def clock_message(event) -> str:
     """One whole sentence per case, so translators can order the words."""
     time = f"{timezone.localtime(event.at):%H:%M}"
-    if event.direction == "in":
+    if event.inside is None and event.location_status == LocationStatus.OK:
+        # The agency does not check location: a position was given, and nothing is said of it.
+        text = _("Clocked in at %(time)s.") if event.direction == "in" else _("Clocked out at %(time)s.")
+    elif event.direction == "in":
         if event.inside:
             text = _("Clocked in at %(time)s, inside the office area.")
         elif event.inside is False:
@@ -252,7 +255,13 @@ def team(request):
     return render(
         request,
         "attendance/team.html",
-        {"rows": rows, "today": today, "summary": summary, "pending": pending},
+        {
+            "rows": rows,
+            "today": today,
+            "summary": summary,
+            "pending": pending,
+            "profile": AgencyProfile.current(),
+        },
     )
 
 

@@ -6,8 +6,10 @@ In the caller's transaction:
 2. each punch becomes a ClockEvent (source "biometric") on its attendance day, inserted with
    ON CONFLICT DO NOTHING against the unique index (officer, time) of device punches: a punch seen
    before is a duplicate and changes nothing;
-3. the app's own punches of every officer-day that received new device punches are marked
-   `overridden_by_device` (kept, for audit; `services.day_punches` ignores them anyway);
+3. the app's own punches that the device now covers, direction by direction, are marked
+   `overridden_by_device` (kept, for audit): an app clock-in once the device has the arrival, an app
+   clock-out once it has the departure (`punches.device_directions`, the rule `day_punches`
+   applies); an app clock-out the device has no counterpart for still counts;
 4. those days are recomputed in bulk (`attendance.batch.recompute_many`), raising or withdrawing
    issues; a closed day is recomputed as closed."""
 
@@ -150,12 +152,28 @@ def ingest(
 
     officer_ids = [k[0] for k in new_days]
     days = [k[1] for k in new_days]
+    # attendance.punches.device_directions in SQL: which directions each day's device punches (not voided)
+    # cover.
     out.overridden = execute_binary(
         """
+        WITH k AS (SELECT * FROM unnest(%b::bigint[], %b::date[]) AS k(officer_id, day)),
+        cover AS (
+            SELECT d.officer_id, d.attendance_date,
+                   bool_or(d.direction IN ('in', 'punch')) AS covers_in,
+                   bool_or(d.direction = 'out') OR (count(*) >= 2 AND bool_or(d.direction = 'punch'))
+                       AS covers_out
+            FROM attendance_clockevent d
+            JOIN k ON d.officer_id = k.officer_id AND d.attendance_date = k.day
+            WHERE d.source = 'biometric'
+              AND NOT EXISTS (SELECT 1 FROM attendance_clockadjustment a
+                              WHERE a.event_id = d.id AND a.kind = 'void')
+            GROUP BY d.officer_id, d.attendance_date
+        )
         UPDATE attendance_clockevent e SET overridden_by_device = true
-        FROM unnest(%b::bigint[], %b::date[]) AS k(officer_id, day)
-        WHERE e.officer_id = k.officer_id AND e.attendance_date = k.day
+        FROM cover c
+        WHERE e.officer_id = c.officer_id AND e.attendance_date = c.attendance_date
           AND e.source <> 'biometric' AND NOT e.overridden_by_device
+          AND ((e.direction = 'in' AND c.covers_in) OR (e.direction = 'out' AND c.covers_out))
         """,
         [officer_ids, days],
     )

@@ -44,6 +44,7 @@ TOTALS = {
         "early_out",
         "incomplete",
         "outside",
+        "after_end",
         "leave",
         "late_minutes",
         "early_minutes",

@@ -121,8 +121,10 @@ def team_today(officers: QuerySet, today: date) -> dict:
 
     Categories (an officer may be in several: a late officer may also be outside the office):
     present = clocked in today; late = today's record is late; not_in = no clock-in yet on a day
-    they are expected (not on leave, holiday, rest day, duty or course); outside = their latest
-    clock event today was outside every office area; movement = an active movement today;
+    they are expected (not on leave, holiday, rest day, duty or course); outside = today's record
+    is luar kawasan (the day's one location rule, rules.location_codes: outside the office area, or
+    without a location where the agency counts that as outside, and not excused by BDR, duty, a
+    course or a movement); movement = an active movement today;
     leave = leave covering today."""
     people = list(
         officers.filter(user__is_active=True)
@@ -186,7 +188,7 @@ def team_today(officers: QuerySet, today: date) -> dict:
             and officer.pk not in on_leave
             and primary not in not_expected
             and (record.working_day if record else working_today),
-            "outside": bool(event and event.inside is False),
+            "outside": rules.Code.LUAR_KAWASAN in codes,
             "movement": officer.pk in moving,
             "leave": officer.pk in on_leave or primary == rules.Code.CUTI,
         }

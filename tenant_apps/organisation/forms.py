@@ -21,6 +21,7 @@ class AgencySettingsForm(forms.ModelForm):
             "timezone",
             "default_working_policy",
             "geofence_mode",
+            "no_location_mode",
             "supervisor_sees_chain",
             "failed_login_limit",
             "lockout_minutes",
@@ -46,6 +47,10 @@ class AgencySettingsForm(forms.ModelForm):
             raise forms.ValidationError(_("Unknown time zone."), code="timezone")
         return value
 
+    def clean_no_location_mode(self) -> str:
+        # Left out of a form posted by an older page or client: keep the current value.
+        return self.cleaned_data.get("no_location_mode") or self.instance.no_location_mode
+
     def clean_failed_login_limit(self) -> int:
         value = self.cleaned_data["failed_login_limit"]
         if not 1 <= value <= 10:
@@ -56,6 +61,7 @@ class AgencySettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Left out of a form posted by an older page or client: keep the current value.
         self.fields["task_log_edit_days"].required = False
+        self.fields["no_location_mode"].required = False
         for name in RETENTION_FIELDS:
             self.fields[name].required = False
 

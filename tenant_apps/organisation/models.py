@@ -13,6 +13,14 @@ class GeofenceMode(models.TextChoices):
     OFF = "off", _("Do not check location")
 
 
+class NoLocationMode(models.TextChoices):
+    """What a clock-in without a location (permission refused, no fix) counts as where location is
+    checked (values of attendance.rules.NoLocation)."""
+
+    OUTSIDE = "outside", _("Treat as outside the office area: raise an issue and tell the supervisor")
+    ALLOW = "allow", _("Allow, and show the punch as without a location")
+
+
 def retention_cutoff(now, days: int):
     """The moment before which rows go, or None when kept for ever (days = 0)."""
     from datetime import timedelta
@@ -41,6 +49,13 @@ class AgencyProfile(models.Model):
     )
     geofence_mode = models.CharField(
         _("location check"), max_length=8, choices=GeofenceMode.choices, default=GeofenceMode.FLAG
+    )
+    no_location_mode = models.CharField(
+        _("clock-in without a location"),
+        max_length=8,
+        choices=NoLocationMode.choices,
+        default=NoLocationMode.OUTSIDE,
+        help_text=_("When the officer's phone gives no location (permission refused, no signal)."),
     )
     supervisor_sees_chain = models.BooleanField(
         _("supervisors see their whole chain"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.attendance import measures
-from tenant_apps.attendance.labels import label
+from tenant_apps.attendance.labels import AFTER_END_LABEL, label
 from tenant_apps.attendance.models import AttendanceDay, AttendanceIssue, ColourCard, IssueStatus
 from tenant_apps.organisation.models import AgencyProfile, OrgUnit
 from tenant_apps.people.access import Access
@@ -319,12 +319,16 @@ def officer_month(access: Access, params: Params) -> Report:
         {
             "date": d.date,
             "weekday": str(WEEKDAYS[d.date.weekday()]),
-            "status": ", ".join(label(c) for c in (d.codes or [d.primary])),
+            "status": ", ".join(
+                [label(c) for c in (d.codes or [d.primary])]
+                + ([str(AFTER_END_LABEL)] if d.arrived_after_end else [])
+            ),
             "first_in": local(d.first_in),
             "last_out": local(d.last_out),
             "late_minutes": d.late_minutes,
             "early_minutes": d.early_minutes,
-            "worked_hours": round(d.worked_minutes / 60, 1),
+            # No clock-out yet (or ever): no hours to show, rather than a 0.0 that reads as a fact.
+            "worked_hours": round(d.worked_minutes / 60, 1) if d.last_out else None,
             "issues": "; ".join(issues.get(d.date, [])),
         }
         for d in days.order_by("date")

@@ -94,6 +94,9 @@ class LogEntrySerializer(serializers.ModelSerializer):
     minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
     reviewed = serializers.SerializerMethodField()
     editable = serializers.SerializerMethodField()
+    warning = serializers.SerializerMethodField(
+        help_text="after a write: the day's log holds more than the minutes worked that day"
+    )
 
     class Meta:
         model = TaskLogEntry
@@ -110,8 +113,12 @@ class LogEntrySerializer(serializers.ModelSerializer):
             "correction_comment",
             "returned_by",
             "returned_at",
+            "warning",
         ]
         read_only_fields = ["officer", "correction", "correction_comment", "returned_by", "returned_at"]
+
+    def get_warning(self, entry) -> str | None:
+        return getattr(entry, "warning", None)
 
     def get_reviewed(self, entry) -> bool:
         return services.is_reviewed(entry.officer, entry.date)

@@ -23,7 +23,7 @@ from tenant_apps.organisation.models import AgencyProfile
 from tenant_apps.people.access import Access
 from tenant_apps.people.models import Officer
 
-from . import corrections, reach
+from . import bounds, corrections, reach
 from .models import (
     MINUTES_PER_DAY,
     Status,
@@ -127,16 +127,10 @@ def save_log_entry(
             _check_day_open(officer, date, today)
         others = TaskLogEntry.objects.filter(officer=officer, date=date).exclude(pk=entry.pk)
         used = others.aggregate(total=Sum("minutes"))["total"] or 0
-        if used + minutes > MINUTES_PER_DAY:
-            raise ValidationError(
-                {
-                    "minutes": ValidationError(
-                        _("A day has 24 hours: %(used)s minutes are already logged for %(date)s.")
-                        % {"used": used, "date": f"{date:%d/%m/%Y}"},
-                        code="day_total",
-                    )
-                }
-            )
+        # At most 24 hours, and no more than the time from the day's clock-in (bounds.py).
+        refused = bounds.refusal(officer, date, used, minutes)
+        if refused:
+            raise ValidationError({"minutes": ValidationError(refused, code="day_total")})
         entry.officer = officer
         entry.date = date
         entry.description = description
@@ -146,6 +140,7 @@ def save_log_entry(
             entry.returned_by = stored.returned_by
             corrections.mark_corrected(entry)
         entry.save()
+        entry.warning = bounds.warning(officer, date, used + minutes)
     return entry
 
 

@@ -75,7 +75,7 @@ def log_day(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.save_log_entry(
+            saved = services.save_log_entry(
                 officer,
                 TaskLogEntry(),
                 date=data["date"],
@@ -87,6 +87,8 @@ def log_day(request):
             _errors_into(form, exc)
         else:
             messages.success(request, _("Entry added."))
+            if saved.warning:
+                messages.warning(request, saved.warning)
             return redirect(f"{request.path}?date={data['date']:%Y-%m-%d}")
     entries = list(
         TaskLogEntry.objects.filter(officer=officer, date=day).select_related("task", "returned_by__user")
@@ -128,7 +130,7 @@ def log_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.save_log_entry(
+            saved = services.save_log_entry(
                 officer,
                 entry,
                 date=data["date"],
@@ -140,6 +142,8 @@ def log_edit(request, pk: int):
             _errors_into(form, exc)
         else:
             messages.success(request, _("Entry saved."))
+            if saved.warning:
+                messages.warning(request, saved.warning)
             return redirect(f"/tasks/log/?date={data['date']:%Y-%m-%d}")
     return render(
         request, "tasks/log_edit.html", {"form": form, "entry": entry}, status=400 if form.errors else 200

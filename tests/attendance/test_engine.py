@@ -68,7 +68,8 @@ def test_late_clock_in_raises_lewat_and_missing_location_is_recorded(agency_sche
     event = services.clock(o, "in", position=services.Position.missing("denied"), now=at(MON, "09:20"))
     assert event.inside is None and event.location_status == "denied"
     assert set(day_of(o).codes) >= {"lewat", "tiada_lokasi"}
-    assert issues_of(o) == {"lewat": "open"}
+    # By default a clock-in without a location counts as outside the office area (issue 18 #4).
+    assert issues_of(o) == {"lewat": "open", "luar_kawasan": "open"}
 
 
 def test_idempotency_key_never_makes_a_second_event(agency_schema, office):

@@ -16,6 +16,7 @@ from tenant_apps.attendance.rules import (
     Code,
     DayFacts,
     Half,
+    NoLocation,
     Pattern,
     PatternKind,
     Punch,
@@ -310,11 +311,12 @@ def test_outside_office_is_flagged_unless_excused():
     assert Code.LUAR_KAWASAN in not_covered.codes
 
 
-def test_missing_location_is_allowed_and_shown():
-    result = evaluate(
-        facts(), [Punch(t(MON, "08:00"), "in", None), Punch(t(MON, "17:00"), "out", True)], closed=True
-    )
-    assert Code.TIADA_LOKASI in result.codes and Code.LUAR_KAWASAN not in result.codes
+def test_missing_location_is_shown_and_counts_as_the_agency_chose():
+    punches = [Punch(t(MON, "08:00"), "in", None, located=False), Punch(t(MON, "17:00"), "out", True)]
+    allowed = evaluate(facts(no_location=NoLocation.ALLOW), punches, closed=True)
+    assert Code.TIADA_LOKASI in allowed.codes and Code.LUAR_KAWASAN not in allowed.codes
+    outside = evaluate(facts(), punches, closed=True)  # the default: like outside
+    assert {Code.TIADA_LOKASI, Code.LUAR_KAWASAN} <= set(outside.codes)
 
 
 def test_bdr_day_counts_as_present_and_late_still_counts():

@@ -20,6 +20,7 @@ punch = st.builds(
     ),
     direction=st.sampled_from(["in", "out", "punch"]),
     inside=st.sampled_from([True, False, None]),
+    located=st.booleans(),
 )
 facts = st.builds(
     DayFacts,
