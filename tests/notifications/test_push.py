@@ -2,8 +2,8 @@
 platform's VAPID key, encrypted for the browser, in the person's language — by their preferences;
 dead subscriptions go; each person reaches only their own subscriptions; bad input is a 4xx.
 
-The browsers are real receivers on loopback (push_receiver.py) that check the VAPID signature and
-decrypt the payload; Celery runs eagerly after commit, as for the notification emails."""
+The browsers are real receivers on loopback (tests/fixtures/push_receiver.py) that check the VAPID
+signature and decrypt the payload; Celery runs eagerly after commit, as for the notification emails."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from tenant_apps.attendance.models import AttendanceIssue
 from tenant_apps.notifications.models import Notification, Preference, PushSubscription
 from tests.fixtures.agencies import PASSWORD
 from tests.fixtures.attendance import INSIDE, OUTSIDE, at
-
-from .push_receiver import b64url
+from tests.fixtures.push_receiver import b64url
 
 MON = date(2025, 11, 17)
 API = "/api/v1/notifications/push/"
