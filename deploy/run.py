@@ -36,7 +36,7 @@ def beat_command(schedule: Path) -> list[str]:
             "--scheduler", "spotme.celery:StartNowScheduler"]  # fmt: skip
 
 
-def dev_vapid_keys(env: dict) -> None:
+def dev_vapid_keys(env: dict, directory: Path | None = None) -> None:
     """Push notifications work in development: without configured VAPID keys, a pair made once
     under .devdata/vapid/ (kept, so the browser's subscription survives a restart)."""
     if any(env.get(name) for name in ("SPOTME_VAPID_PRIVATE_KEY", "SPOTME_VAPID_PRIVATE_KEY_FILE")):
@@ -47,7 +47,7 @@ def dev_vapid_keys(env: dict) -> None:
     vapid = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = vapid  # dataclasses look their module up there
     spec.loader.exec_module(vapid)
-    private_file, public_file = vapid.ensure_dev_keys(ROOT / ".devdata" / "vapid")
+    private_file, public_file = vapid.ensure_dev_keys(directory or ROOT / ".devdata" / "vapid")
     env["SPOTME_VAPID_PRIVATE_KEY_FILE"] = str(private_file)
     env["SPOTME_VAPID_PUBLIC_KEY_FILE"] = str(public_file)
 
