@@ -17,6 +17,7 @@ service would deliver it. Clicking the shown notification cannot be driven from 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -249,3 +250,37 @@ def test_the_service_worker_shows_a_pushed_notification(new_page, live_url, vapi
             "lang": "ms",
         }
     ]
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def test_the_settings_page_on_a_phone_has_no_sideways_scroll_and_no_serious_axe_finding(
+    new_page, live_url, vapid, push_receiver
+):
+    from tenant_apps.notifications import push
+
+    agency, supervisor, _officer = set_up_agency()
+    subscription = push_receiver().subscription()
+    with schema_context(agency.schema_name):
+        push.subscribe(
+            supervisor.user,
+            endpoint=subscription["endpoint"],
+            p256dh=subscription["keys"]["p256dh"],
+            auth=subscription["keys"]["auth"],
+            user_agent="Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Mobile Safari/537.36",
+        )
+    base = live_url(SUBDOMAIN)
+    page = new_page(viewport={"width": 360, "height": 740}, bypass_csp=True)  # axe is injected inline
+    page.goto(base + "/login/")
+    log_in(page, SUPERVISOR[0], PASSWORD)
+    page.goto(base + "/notifications/preferences/")
+    expect(page.locator("#push-devices li")).to_have_count(1)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.help)"
+    )
+    assert violations == []

@@ -358,3 +358,13 @@ def test_errors_speak_the_users_language(cast, client_for, vapid):
     client = signed_in(client_for, cast, "officer_1")
     [message] = subscribe(client, body(endpoint="http://push.example.com/x")).json()["fields"]["endpoint"]
     assert message == "Alamat mesti menggunakan https://."
+
+
+def test_the_push_endpoints_are_in_the_agencys_openapi_schema(cast, client_for):
+    schema = client_for(cast.agency).get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+    assert set(paths[SUBSCRIBE]) >= {"post"} and "delete" in paths[SUBSCRIBE + "{id}/"]
+    assert "get" in paths[API] and "post" in paths[API + "unsubscribe/"]
+    body = paths[SUBSCRIBE]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body.rsplit("/", 1)[1] == "SubscribeRequest"
+    assert {"400", "409"} <= set(paths[SUBSCRIBE]["post"]["responses"])
