@@ -47,6 +47,7 @@ def test_a_pem_private_key_is_accepted():
         (generate()[0], None, "jdn@example.gov.my", "SPOTME_VAPID_SUBJECT"),
         (generate()[0], None, "mailto:", "SPOTME_VAPID_SUBJECT"),
     ],
+    ids=["public-only", "garbage", "31-bytes", "mismatched", "subject-without-mailto", "empty-mailto"],
 )
 def test_bad_keys_are_refused(private, public, subject, complaint):
     with pytest.raises(ValueError, match=complaint):
