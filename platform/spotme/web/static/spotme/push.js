@@ -104,7 +104,11 @@
 
   function turnOn() {
     busy();
-    Promise.resolve(Notification.requestPermission()).then(function (permission) {
+    new Promise(function (resolve) {
+      // Older Safari answers through a callback, the others through a promise.
+      var answer = Notification.requestPermission(resolve);
+      if (answer && answer.then) { answer.then(resolve); }
+    }).then(function (permission) {
       if (permission !== "granted") {
         if (permission === "denied") { show("denied", msg("denied")); } else { show("off", msg("off")); }
         throw STOP;
