@@ -38,6 +38,22 @@ def beat_command(schedule: Path) -> list[str]:
             "--scheduler", "spotme.celery:StartNowScheduler"]  # fmt: skip
 
 
+def dev_vapid_keys(env: dict, directory: Path | None = None) -> None:
+    """Push notifications work in development: without configured VAPID keys, a pair made once
+    under .devdata/vapid/ (kept, so the browser's subscription survives a restart)."""
+    if any(env.get(name) for name in ("SPOTME_VAPID_PRIVATE_KEY", "SPOTME_VAPID_PRIVATE_KEY_FILE")):
+        return
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("spotme_vapid", ROOT / "platform" / "spotme" / "vapid.py")
+    vapid = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = vapid  # dataclasses look their module up there
+    spec.loader.exec_module(vapid)
+    private_file, public_file = vapid.ensure_dev_keys(directory or ROOT / ".devdata" / "vapid")
+    env["SPOTME_VAPID_PRIVATE_KEY_FILE"] = str(private_file)
+    env["SPOTME_VAPID_PUBLIC_KEY_FILE"] = str(public_file)
+
+
 def serve() -> None:
     port = os.environ.get("PORT", "8000")
     env = dict(os.environ)
@@ -45,6 +61,7 @@ def serve() -> None:
     env["DATABASE_URL"] = devservices.ensure_postgres()
     devservices.ensure_pango()
     env.setdefault("SPOTME_PUBLIC_PORT", port)
+    dev_vapid_keys(env)
     manage("migrate_agencies", "--verbosity=0", env=env)
     manage("seed_demo", "--banner", env=env)
     print(

@@ -9,5 +9,6 @@ pytest_plugins = [
     "tests.fixtures.accounts",
     "tests.fixtures.people",
     "tests.fixtures.attendance",
+    "tests.fixtures.notifications",
 ]
 

@@ -639,6 +639,26 @@ SPOTME_WEBHOOK_RETRY_BASE_SECONDS = env_int("SPOTME_WEBHOOK_RETRY_BASE_SECONDS",
 SPOTME_WEBHOOK_ALLOW_PRIVATE = env_bool("SPOTME_WEBHOOK_ALLOW_PRIVATE", DEBUG or TESTING)
 SPOTME_WEBHOOK_ALLOW_HTTP = env_bool("SPOTME_WEBHOOK_ALLOW_HTTP", DEBUG or TESTING)
 
+# --- Web Push (tenant_apps/notifications/push.py, spotme/vapid.py) -------------------------------
+# The VAPID key pair; None (no private key): push notifications are off and the settings page says so.
+try:
+    from spotme.vapid import from_environment as _vapid_from_environment
+
+    SPOTME_VAPID = _vapid_from_environment(
+        env_str("SPOTME_VAPID_PRIVATE_KEY"),
+        env_str("SPOTME_VAPID_PUBLIC_KEY"),
+        env_str("SPOTME_VAPID_SUBJECT"),
+        default_subject=f"mailto:no-reply@{APEX_DOMAIN}",
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+# Push endpoints on this machine (http://127.0.0.1, localhost): development and the tests' receiver
+# only; otherwise an endpoint must be https on a public address (the push services).
+SPOTME_PUSH_ALLOW_LOOPBACK = DEBUG or TESTING
+SPOTME_PUSH_TIMEOUT_SECONDS = float(os.environ.get("SPOTME_PUSH_TIMEOUT_SECONDS", "10"))
+# How long a push service keeps a message for a phone that is off (seconds).
+SPOTME_PUSH_TTL_SECONDS = env_int("SPOTME_PUSH_TTL_SECONDS", 24 * 3600)
+
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:
     from spotme.observability import init_sentry

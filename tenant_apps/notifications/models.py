@@ -41,15 +41,39 @@ class Notification(models.Model):
 
 
 class Preference(models.Model):
-    """What a person wants for one kind of notification (absent row: in-app and email both on)."""
+    """What a person wants for one kind of notification (absent row: in-app, email and push all on)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     in_app = models.BooleanField(_("in SPOT-Me"), default=True)
     email = models.BooleanField(_("by email"), default=True)
+    # db_default too: during a deploy the old code inserts rows without this column.
+    push = models.BooleanField(_("on my devices (push)"), default=True, db_default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
+
+
+class PushSubscription(models.Model):
+    """One browser (phone) that receives this person's notifications by Web Push: the endpoint its
+    push service gave it and the keys the payload is encrypted for (PushSubscription.toJSON()).
+
+    An endpoint belongs to one browser profile, so it is unique: when someone else turns push on in
+    the same browser (a shared phone), the subscription moves to them and stops telling the first."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.URLField(max_length=1024, unique=True)
+    p256dh = models.CharField(max_length=100)  # base64url of the browser's P-256 public key (65 bytes)
+    auth = models.CharField(max_length=32)  # base64url of the 16-byte authentication secret
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)  # failed deliveries since the last success
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.endpoint[:60]}"

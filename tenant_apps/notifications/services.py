@@ -1,7 +1,8 @@
-"""Sending notifications. `notify` is called inside the writing transaction; rows and emails exist
-only if that transaction commits: the email is a task in the transactional outbox (spotme/outbox),
-written in the same transaction and published to Celery after the commit, or later by the relay
-when the broker is down — a notification never fails or delays the write that caused it."""
+"""Sending notifications. `notify` is called inside the writing transaction; rows, emails and pushes
+exist only if that transaction commits: the email and the push (push.py) are tasks in the
+transactional outbox (spotme/outbox), written in the same transaction and published to Celery after
+the commit, or later by the relay when the broker is down — a notification never fails or delays
+the write that caused it."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from django.utils import timezone, translation
 
 from spotme.outbox import services as outbox
 
+from . import push
 from .models import Kind, Notification, Preference
 
 
-def preferences_for(user, kind: str) -> tuple[bool, bool]:
+def preferences_for(user, kind: str) -> tuple[bool, bool, bool]:
+    """(in the centre, by email, by push) for this kind; all on unless the person said otherwise."""
     pref = Preference.objects.filter(user=user, kind=kind).first()
-    return (pref.in_app, pref.email) if pref else (True, True)
+    return (pref.in_app, pref.email, pref.push) if pref else (True, True, True)
 
 
 def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> Notification | None:
@@ -23,8 +26,8 @@ def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> 
     language (Malay unless they chose English)."""
     if recipient is None or not recipient.is_active:
         return None
-    in_app, by_email = preferences_for(recipient, kind)
-    if not (in_app or by_email):
+    in_app, by_email, by_push = preferences_for(recipient, kind)
+    if not (in_app or by_email or by_push):
         return None
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         text = str(message) % params if params else str(message)
@@ -37,6 +40,8 @@ def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> 
     )
     if by_email and recipient.email:
         outbox.enqueue("notifications.send_email", note.pk)
+    if by_push:
+        push.enqueue(note)
     return note
 
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import services
-from .models import Kind, Notification, Preference
+from . import push, services
+from .models import Kind, Notification, Preference, PushSubscription
 
 
 @login_required
@@ -27,16 +27,33 @@ def read(request):
 @login_required
 def preferences(request):
     current = {p.kind: p for p in Preference.objects.filter(user=request.user)}
+    push_on = push.enabled()
     if request.method == "POST":
         for kind in Kind.values:
-            Preference.objects.update_or_create(
-                user=request.user,
-                kind=kind,
-                defaults={
-                    "in_app": request.POST.get(f"{kind}-in_app") == "on",
-                    "email": request.POST.get(f"{kind}-email") == "on",
-                },
-            )
+            choices = {
+                "in_app": request.POST.get(f"{kind}-in_app") == "on",
+                "email": request.POST.get(f"{kind}-email") == "on",
+            }
+            if push_on:  # without push on this server its column is not shown: keep what was chosen
+                choices["push"] = request.POST.get(f"{kind}-push") == "on"
+            Preference.objects.update_or_create(user=request.user, kind=kind, defaults=choices)
         return redirect("notifications:preferences")
     rows = [(kind, current.get(kind.value)) for kind in Kind]
-    return render(request, "notifications/preferences.html", {"rows": rows})
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "rows": rows,
+            "push_enabled": push_on,
+            "vapid_public_key": push.public_key(),
+            "devices": push.subscriptions_of(request.user) if push_on else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def remove_device(request, pk: int):
+    """One of your browsers stops receiving push (the list on the settings page); not yours: 404."""
+    get_object_or_404(PushSubscription, pk=pk, user=request.user).delete()
+    return redirect("notifications:preferences")
