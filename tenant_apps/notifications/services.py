@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from spotme.outbox import services as outbox
 
 from .models import Kind, Notification, Preference
+from .rendering import source_of, stored_params
 
 
 def preferences_for(user, kind: str) -> tuple[bool, bool]:
@@ -19,8 +20,10 @@ def preferences_for(user, kind: str) -> tuple[bool, bool]:
 
 
 def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> Notification | None:
-    """`message` is a lazy translatable string with %(name)s placeholders, rendered in the recipient's
-    language (Malay unless they chose English)."""
+    """`message` is a lazy translatable string with %(name)s placeholders. Its source and the
+    parameters are stored, so the centre shows it in the reader's language of the moment
+    (Notification.text); `message` keeps it in the recipient's language (Malay unless they chose
+    English) as it was written."""
     if recipient is None or not recipient.is_active:
         return None
     in_app, by_email = preferences_for(recipient, kind)
@@ -32,6 +35,8 @@ def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> 
         recipient=recipient,
         kind=kind,
         message=text[:500],
+        template=source_of(message) or "",
+        params=stored_params(params),
         url=url,
         read_at=None if in_app else timezone.now(),
     )
