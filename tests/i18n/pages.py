@@ -20,7 +20,8 @@ MIN_WORDS = 3
 def catalogue() -> dict[str, str]:
     """msgid → Malay msgstr of the project's own .mo (not Django's or the libraries')."""
     locale = Path(settings.LOCALE_PATHS[0])
-    found = gettext.GNUTranslations(open(locale / "ms" / "LC_MESSAGES" / "django.mo", "rb"))
+    with open(locale / "ms" / "LC_MESSAGES" / "django.mo", "rb") as mo:
+        found = gettext.GNUTranslations(mo)
     return {k: v for k, v in found._catalog.items() if isinstance(k, str) and k}
 
 

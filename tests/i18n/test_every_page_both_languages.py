@@ -18,7 +18,7 @@ from shared_apps.onboarding.models import AgencyApplication, ProvisioningEvent
 from tenant_apps.attendance import services as attendance
 from tests.fixtures.agencies import PASSWORD
 from tests.fixtures.attendance import OUTSIDE, at
-from tests.i18n.pages import found_foreign, foreign_phrases, get_routes, is_page, visible_text
+from tests.i18n.pages import foreign_phrases, found_foreign, get_routes, is_page, visible_text
 
 MON = date(2025, 11, 17)
 ROLES = ("admin", "supervisor_1", "executive", "officer_1")
@@ -33,7 +33,9 @@ def agency_data(cast, office):
     with schema_context(cast.agency.schema_name):
         attendance.clock(cast.officer_1, "in", position=OUTSIDE, now=at(MON, "09:20"))
         attendance.clock(cast.officer_1, "out", position=OUTSIDE, now=at(MON, "16:00"))
-        task = tasks.create_task(access_of(cast.supervisor_1), title="Semak laporan", assignees=[cast.officer_1])
+        task = tasks.create_task(
+            access_of(cast.supervisor_1), title="Semak laporan", assignees=[cast.officer_1]
+        )
         movement = movements.create_movement(
             cast.officer_1,
             dict(

@@ -68,7 +68,9 @@ def test_notifications_are_shown_in_the_readers_language_after_switching(cast, o
     assert note.message == "Pegawai Satu telah mendaftar masuk dari luar kawasan pejabat"
     client = client_for(cast.agency)
     client.login_as(cast.LOGINS["supervisor_1"], PASSWORD)
-    assert "Pegawai Satu telah mendaftar masuk dari luar kawasan pejabat" in client.get("/notifications/").text
+    assert (
+        "Pegawai Satu telah mendaftar masuk dari luar kawasan pejabat" in client.get("/notifications/").text
+    )
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/notifications/").text
     assert "Pegawai Satu clocked in from outside the office area" in page
@@ -115,7 +117,9 @@ def test_operator_console_speaks_the_language_and_the_agencies_time(operator_cli
         status="queued",
     )
     event = ProvisioningEvent.objects.create(application=app, kind="started", message="attempt 1")
-    ProvisioningEvent.objects.filter(pk=event.pk).update(created_at=datetime(2026, 12, 7, 14, 9, 25, tzinfo=UTC))
+    ProvisioningEvent.objects.filter(pk=event.pk).update(
+        created_at=datetime(2026, 12, 7, 14, 9, 25, tzinfo=UTC)
+    )
     ProvisioningEvent.objects.create(application=app, kind="queued", message="approved")
     operator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ms"
     dashboard = operator_client.get("/console/").text
