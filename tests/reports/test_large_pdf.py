@@ -47,14 +47,6 @@ def test_agency_pdf_of_300_officers_a_month(cast, client_for):
     response = client.get("/reports/agency/?month=2025-10&export=pdf")
     took = clock.monotonic() - started
     print(f"agency PDF, {OFFICERS} officers × October 2025: {took:.1f} s, {len(response.content)} bytes")
-    import cProfile, pstats
-    prof = cProfile.Profile(); prof.enable()
-    t0 = clock.monotonic(); csv_resp = client.get("/reports/agency/?month=2025-10&export=csv"); b"".join(csv_resp.streaming_content); t_csv = clock.monotonic() - t0
-    t0 = clock.monotonic(); client.get("/reports/agency/?month=2025-10&export=pdf"); t_pdf = clock.monotonic() - t0
-    prof.disable()
-    with open("/tmp/pdf_timing.txt", "a") as f:
-        f.write(f"pdf {took:.1f} csv {t_csv:.1f} pdf2 {t_pdf:.1f}\n")
-        pstats.Stats(prof, stream=f).sort_stats("cumulative").print_stats(40)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pages = PdfReader(io.BytesIO(response.content)).pages
     assert len(pages) >= 5, "300 rows run over several pages"
