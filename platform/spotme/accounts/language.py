@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 CHOSEN_BEFORE_LOGIN = "spotme_language_chosen"
@@ -40,11 +39,11 @@ def save_choice(user, code: str) -> None:
         user.save(update_fields=["preferred_language"])
 
 
-@require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """The header's language switch (URL name `set_language`)."""
+    """The header's language switch (URL name `set_language`); like Django's, only a POST changes
+    anything."""
     response = django_set_language(request)
-    code = request.POST.get("language")
+    code = request.POST.get("language") if request.method == "POST" else None
     if supported(code):
         if request.user.is_authenticated:
             save_choice(request.user, code)
