@@ -2,9 +2,10 @@
 (User.preferred_language) when they switch, and put back at sign-in.
 
 Django's own switch (django.views.i18n.set_language) only sets a cookie in one browser. Ours does the
-same and, for a signed-in user, saves the choice on the account. A choice made on the sign-in page
-before signing in is remembered in the session (which survives the login) and, being the newest
-choice, is saved on the account at sign-in; without one, the account's language is applied there."""
+same and, for a signed-in user, saves the choice on the account. At sign-in, a browser that carries a
+language choice of its own (the cookie: a switch made on this device, e.g. on the sign-in page; it
+lasts as long as the browser session) keeps it and the account takes it as the newest choice; a
+browser without one gets the account's language."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.i18n import set_language as django_set_language
-
-CHOSEN_BEFORE_LOGIN = "spotme_language_chosen"
 
 
 def supported(code: str | None) -> bool:
@@ -44,25 +43,19 @@ def set_language(request: HttpRequest) -> HttpResponse:
     anything."""
     response = django_set_language(request)
     code = request.POST.get("language") if request.method == "POST" else None
-    if supported(code):
-        if request.user.is_authenticated:
-            save_choice(request.user, code)
-        elif hasattr(request, "session"):
-            request.session[CHOSEN_BEFORE_LOGIN] = code
+    if supported(code) and request.user.is_authenticated:
+        save_choice(request.user, code)
     return response
 
 
 def apply_at_login(request: HttpRequest, user, response: HttpResponse) -> HttpResponse:
-    """Called once the user is signed in: the newest choice wins (this device's, made on the sign-in
-    page, else the account's), and both the account and this browser end up with it."""
-    chosen = request.session.pop(CHOSEN_BEFORE_LOGIN, None) if hasattr(request, "session") else None
+    """Called once the user is signed in: this browser's choice if it has one (saved on the
+    account), else the account's (given to this browser)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if supported(chosen):
         save_choice(user, chosen)
-        code = chosen
-    elif supported(user.preferred_language):
-        code = user.preferred_language
-    else:
         return response
-    set_cookie(response, code)
-    translation.activate(code)
+    if supported(user.preferred_language):
+        set_cookie(response, user.preferred_language)
+        translation.activate(user.preferred_language)
     return response
