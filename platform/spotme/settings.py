@@ -506,6 +506,7 @@ MIGRATION_MODULES = {"auditlog": None}
 LANGUAGE_CODE = "ms"
 LANGUAGES = [("ms", _("Bahasa Melayu")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["spotme.formats"]  # DD/MM/YYYY and HH:MM in both languages
 LANGUAGE_COOKIE_NAME = "spotme_lang"
 LANGUAGE_COOKIE_SECURE = HTTPS
 TIME_ZONE = "Asia/Kuala_Lumpur"

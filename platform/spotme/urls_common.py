@@ -1,9 +1,10 @@
 """URLs served on both the apex and agency hosts: sign-in, language, API schema and docs."""
 
-from django.urls import include, path
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from spotme.accounts import language as account_language
 from spotme.accounts import views as account_views
 
 
@@ -36,7 +37,8 @@ urlpatterns = [
     ),
     path("account/two-factor/", account_views.two_factor_settings, name="two_factor"),
     path("account/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also saves the choice on the account (spotme.accounts.language)
+    path("i18n/setlang/", account_language.set_language, name="set_language"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script (Content-Security-Policy).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -100,3 +102,27 @@ class ProvisioningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def display_message(self) -> str:
+        """The message in the reader's language. The steps write a fixed English form (kept as it is
+        in the table and the API, for logs and searches); an error or a reason is shown as written."""
+        return event_message(self.message)
+
+
+_ATTEMPT = re.compile(r"^attempt (?P<n>\d+)(?: \(taken over from (?P<owner>.+), whose lease expired\))?$")
+
+
+def event_message(message: str) -> str:
+    fixed = {
+        "approved": _("approved"),
+        "retry": _("retry"),
+        "retry after the worker's lease expired": _("retry after the worker's lease expired"),
+    }
+    if message in fixed:
+        return str(fixed[message])
+    if match := _ATTEMPT.match(message):
+        if match["owner"]:
+            return _("attempt %(n)s (taken over from %(owner)s, whose lease expired)") % match.groupdict()
+        return _("attempt %(n)s") % {"n": match["n"]}
+    return message

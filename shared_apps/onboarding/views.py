@@ -10,12 +10,23 @@ from .models import AgencyApplication
 
 
 def landing(request):
+    """The apex home: what SPOT-Me is, finding your agency's sign-in page, applying for a new one."""
     from tenants.models import Agency, AgencyStatus
+
+    from . import directory
 
     stats = {
         "agencies": Agency.objects.exclude(schema_name="public").filter(status=AgencyStatus.ACTIVE).count()
     }
-    return render(request, "onboarding/landing.html", {"stats": stats})
+    query = directory.normalise(request.GET.get("q"))
+    context = {
+        "stats": stats,
+        "query": query,
+        "found": directory.search(query, request.GET.get("page")),
+        "too_short": 0 < len(query) < directory.MIN_QUERY,
+        "min_query": directory.MIN_QUERY,
+    }
+    return render(request, "onboarding/landing.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.models import Agency, AgencyStatus
@@ -133,7 +134,7 @@ def platform_overview(today: date, days: int = 30) -> dict:
     applications = [{"month": m.isoformat(), **months[m]} for m in sorted(months)]
     events = [
         {
-            "at": e.created_at.isoformat(),
+            "at": timezone.localtime(e.created_at).isoformat(),  # the agencies' time, not UTC
             "agency": e.application.agency_name,
             "subdomain": e.application.subdomain,
             "kind": e.kind,

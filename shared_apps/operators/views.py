@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,9 +39,10 @@ def dashboard(request):
                 | Q(admin_email__icontains=q)
             )
     page = Paginator(apps, 25).get_page(request.GET.get("page"))
-    counts = {s: 0 for s in ApplicationStatus.values}
+    tally = {s: 0 for s in ApplicationStatus.values}
     for row in AgencyApplication.objects.values_list("status", flat=True):
-        counts[row] += 1
+        tally[row] += 1
+    counts = [(status, label, tally[status]) for status, label in ApplicationStatus.choices]
     return render(request, "operators/dashboard.html", {"form": form, "page": page, "counts": counts})
 
 
@@ -203,7 +207,7 @@ def platform_stats(request):
     overview = platform_overview(timezone.localdate())
     chart = {
         "type": "bar",
-        "labels": [d["date"] for d in overview["per_day"]],
+        "labels": [date_format(date.fromisoformat(d["date"]), "d/m/Y") for d in overview["per_day"]],
         "datasets": [
             {"label": _("Clock-ins"), "data": [d["clock_ins"] for d in overview["per_day"]]},
             {

@@ -77,6 +77,20 @@ def team(request):
 COLOUR_HEX = {"kuning": "#f6d54a", "hijau": "#2e9e4f", "merah": "#c62828"}
 
 
+def period_label(iso: str, granularity: str) -> str:
+    """A trend period as the pages write dates: 07/12/2026 (a day, or the Monday of a week), "Disember
+    2026" (a month) — not the ISO form the JSON carries."""
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    try:
+        day = date.fromisoformat(str(iso))
+    except ValueError:
+        return iso
+    return date_format(day, "F Y" if granularity == "month" else "d/m/Y")
+
+
 def charts(figures: dict) -> dict:
     """Chart specifications for dashboards.js (labels translated here, figures from `stats`)."""
     trend = figures["trend"]
@@ -86,7 +100,7 @@ def charts(figures: dict) -> dict:
     return {
         "trend": {
             "type": "bar",
-            "labels": [row["period"] for row in trend],
+            "labels": [period_label(row["period"], figures.get("granularity", "day")) for row in trend],
             "right": True,
             "datasets": [
                 {

@@ -10,6 +10,8 @@ from .models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    message = serializers.CharField(source="text", read_only=True, help_text="In the reader's language.")
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "url", "created_at", "read_at"]

@@ -20,13 +20,19 @@ class Kind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message to one person, rendered in their language when it is created."""
+    """One message to one person. `template` (the English source of a translatable message) and
+    `params` are kept so that `text` is rendered when it is read, in the reader's language at that
+    moment: a person who switches language sees every notification in the new one. `message` is the
+    text in the recipient's language when it was written: for rows from before `template` existed,
+    and for the API's readers that stored it."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     message = models.CharField(max_length=500)
+    template = models.CharField(max_length=500, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -37,7 +43,16 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (the reader's)."""
+        if not self.template:
+            return self.message
+        from .rendering import render
+
+        return render(self.template, self.params)[:500]
 
 
 class Preference(models.Model):

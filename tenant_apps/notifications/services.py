@@ -13,6 +13,7 @@ from spotme.outbox import services as outbox
 
 from . import push
 from .models import Kind, Notification, Preference
+from .rendering import source_of, stored_params
 
 
 def preferences_for(user, kind: str) -> tuple[bool, bool, bool]:
@@ -22,8 +23,10 @@ def preferences_for(user, kind: str) -> tuple[bool, bool, bool]:
 
 
 def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> Notification | None:
-    """`message` is a lazy translatable string with %(name)s placeholders, rendered in the recipient's
-    language (Malay unless they chose English)."""
+    """`message` is a lazy translatable string with %(name)s placeholders. Its source and the
+    parameters are stored, so the centre shows it in the reader's language of the moment
+    (Notification.text); `message` keeps it in the recipient's language (Malay unless they chose
+    English) as it was written."""
     if recipient is None or not recipient.is_active:
         return None
     in_app, by_email, by_push = preferences_for(recipient, kind)
@@ -35,6 +38,8 @@ def notify(recipient, kind: Kind | str, message, *, url: str = "", **params) -> 
         recipient=recipient,
         kind=kind,
         message=text[:500],
+        template=source_of(message) or "",
+        params=stored_params(params),
         url=url,
         read_at=None if in_app else timezone.now(),
     )

@@ -24,8 +24,9 @@ def send_notification_email(notification_id: int) -> str:
     if note is None or note.emailed_at is not None or not note.recipient.email:
         return "skipped"
     with translation.override(note.recipient.preferred_language or settings.LANGUAGE_CODE):
-        subject = f"SPOT-Me: {note.message[:80]}"
-        body = note.message + (f"\n\n{note.url}" if note.url else "")
+        text = note.text  # in the recipient's language
+        subject = f"SPOT-Me: {text[:80]}"
+        body = text + (f"\n\n{note.url}" if note.url else "")
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
     return "sent"

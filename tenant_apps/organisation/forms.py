@@ -19,7 +19,6 @@ class AgencySettingsForm(forms.ModelForm):
             "logo",
             "state",
             "timezone",
-            "default_working_policy",
             "geofence_mode",
             "no_location_mode",
             "supervisor_sees_chain",

@@ -41,12 +41,10 @@ class AgencyProfile(models.Model):
     )
     timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
-    default_working_policy = models.CharField(
-        _("default working-hour policy"),
-        max_length=32,
-        default="WBF",
-        help_text=_("Applied to officers without a pattern of their own."),
-    )
+    # The default working pattern is set in one place: the attendance policy's version in force
+    # (attendance.Policy.default_pattern, a choice among the agency's active patterns). The free-text
+    # "default working-hour policy" that stood here was never applied and accepted anything ("XYZ");
+    # its column stays, nullable, for one release (expand/contract): migration 0008.
     geofence_mode = models.CharField(
         _("location check"), max_length=8, choices=GeofenceMode.choices, default=GeofenceMode.FLAG
     )

@@ -222,8 +222,6 @@ def pdf_bytes(report: Report) -> bytes:
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
-    if report.kind == Kind.AGENCY:
-        raise TooBigForPdf
     rows = []
     for row in report.rows:
         rows.append([text(c, row.get(c.key)) for c in report.columns])
@@ -241,6 +239,8 @@ def pdf_bytes(report: Report) -> bytes:
             "rows": rows,
             "totals": [text(c, report.totals.get(c.key)) for c in report.columns] if report.totals else None,
             "landscape": len(report.columns) > 9,
+            "colour_legend": any(c.kind == "colour" for c in report.columns)
+            or bool(report.extra.get("colour")),
         },
     )
     stylesheet = CSS(filename=finders.find("reports/pdf.css"))

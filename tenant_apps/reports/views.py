@@ -86,7 +86,8 @@ def report(request, kind: str):
         rows=rows,
         totals=totals,
         page=page,
-        pdf_allowed=kind != Kind.AGENCY,
+        pdf_allowed=True,  # up to exports.PDF_MAX_ROWS rows (an agency of 2,000 officers)
+        colour_legend=any(c.kind == "colour" for c in result.columns) or bool(result.extra.get("colour")),
         month=params.month.strftime("%Y-%m"),
         colour=builders.COLOUR_LABELS.get(result.extra.get("colour")) if kind == Kind.OFFICER else None,
     )

@@ -242,12 +242,16 @@ def test_pdf_carries_the_logo(october, as_exec, cast, settings, tmp_path):
     assert images, "the agency logo is in the PDF"
 
 
-def test_agency_pdf_is_refused_with_a_pointer_to_csv(october, as_exec):
-    response = as_exec.get(f"/reports/agency/?{Q}&export=pdf")
-    assert response.status_code == 400
-    assert 'id="pdf-refused"' in response.content.decode()
+def test_agency_pdf_renders_with_the_colour_cards_named_and_a_legend(october, as_exec):
+    """Issue 18, item 12: the agency's PDF is made (it was refused), the colour card as text."""
+    text = pdf_text(as_exec.get(f"/reports/agency/?{Q}&export=pdf"))
+    assert "Pegawai Satu" in text and "Pegawai Dua" in text and "98.5" in text
+    assert "Merah" in text and "Hijau" in text, "each card by its name, not its colour alone"
+    assert "pegawai bermula" in text, "with a legend of the cards"
     api = as_exec.get(f"/api/v1/reports/agency/download/pdf/?{Q}")
-    assert api.status_code == 400 and api.json()["code"] == "too_big_for_pdf"
+    assert api.status_code == 200 and api["Content-Type"] == "application/pdf"
+    page = as_exec.get(f"/reports/agency/?{Q}").content.decode()
+    assert 'id="export-pdf"' in page and 'id="colour-legend"' in page
 
 
 # --- empty and bad input ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from spotme.audit.events import record_auth_event
 from spotme.audit.models import AuthEventKind
 
-from . import actions, idle, two_factor
+from . import actions, idle, language, two_factor
 from .forms import TotpCodeForm, login_form_class, password_reset_form_class
 
 
@@ -32,6 +32,10 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(idle_minutes=idle.pop_logout_note(self.request), **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return language.apply_at_login(self.request, form.get_user(), response)
 
 
 class LogoutView(auth_views.LogoutView):

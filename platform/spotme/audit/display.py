@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -37,7 +39,50 @@ def person(user, fallback: str = "") -> tuple[str, str]:
 
 
 def local_time(value: datetime.datetime) -> str:
-    return timezone.localtime(value).isoformat(sep=" ", timespec="seconds")
+    """In the agency's time zone and the pages' one format: 07/12/2026 22:09."""
+    return date_format(timezone.localtime(value), "d/m/Y H:i")
+
+
+def _auto_field_labels() -> dict[str, str]:
+    """Fields declared without a verbose name get Django's untranslated "officer", "created at":
+    their labels for the trail, in the reader's language."""
+    return {
+        "application": _("Application"),
+        "author": _("Author"),
+        "colour_green_stays": _("Green stays green at"),
+        "colour_green_to_red": _("Green → red at"),
+        "colour_red_stays": _("Red stays red at"),
+        "colour_yellow_to_green": _("Yellow → green at (non-compliances)"),
+        "created_at": _("Created at"),
+        "created_by": _("Created by"),
+        "decided_at": _("Decided at"),
+        "decided_by": _("Decided by"),
+        "expected_officers": _("Expected number of officers"),
+        "is_primary": _("Primary"),
+        "language": _("Language"),
+        "last_error": _("Last error"),
+        "note": _("Note"),
+        "officer": _("Officer"),
+        "pattern": _("Working pattern"),
+        "reviewed_at": _("Reviewed at"),
+        "reviewed_by": _("Reviewed by"),
+        "revoked_by": _("Revoked by"),
+        "source": _("Source"),
+        "status": _("Status"),
+        "status_changed_at": _("Status changed at"),
+        "task": _("Task"),
+        "updated_at": _("Updated at"),
+        "uploaded_by": _("Uploaded by"),
+        "user": _("User"),
+    }
+
+
+def field_label(field, name: str) -> str:
+    if field is None:
+        return str(_auto_field_labels().get(name, name))
+    if isinstance(field.verbose_name, Promise):  # declared with gettext_lazy: translated already
+        return str(capfirst(field.verbose_name))
+    return str(_auto_field_labels().get(name) or capfirst(field.verbose_name))
 
 
 def _model_field(model, name: str):
@@ -71,6 +116,16 @@ def _value(field, raw) -> str:
         if timezone.is_naive(moment):
             moment = moment.replace(tzinfo=datetime.UTC)
         return local_time(moment)
+    if internal == "DateField":
+        try:
+            return date_format(datetime.date.fromisoformat(raw), "d/m/Y")
+        except ValueError:
+            return raw
+    if internal == "TimeField":
+        try:
+            return datetime.time.fromisoformat(raw).strftime("%H:%M")
+        except ValueError:
+            return raw
     return raw
 
 
@@ -85,7 +140,7 @@ def field_changes(entry: LogEntry) -> list[FieldChange]:
     changes = []
     for name, value in (entry.changes or {}).items():
         field = _model_field(model, name)
-        label = str(capfirst(field.verbose_name)) if field is not None else name
+        label = field_label(field, name)
         if isinstance(value, dict) and value.get("type") == "m2m":
             names = _related_names(name, value.get("objects", []))
             if value.get("operation") == "add":
