@@ -430,6 +430,8 @@ def map_tile_source(tile_url: str) -> str:
     return f"{parsed.scheme}://{parsed.netloc.replace('SUBDOMAIN', '*')}"
 
 
+_TILE_SOURCES = [map_tile_source(SPOTME_MAP_TILE_URL)] if SPOTME_MAP_TILE_URL else []
+
 # Content-Security-Policy (django-csp): everything from this origin only, no inline script or style
 # (templates use classes and external files: spotme.css, clock.js); QR codes are inline SVG; map tiles
 # from the tile server's origin.
@@ -438,8 +440,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        # Swagger UI's icons are data: URIs in its stylesheet
-        "img-src": ["'self'", "data:", *([map_tile_source(SPOTME_MAP_TILE_URL)] if SPOTME_MAP_TILE_URL else [])],
+        # Swagger UI's icons are data: URIs in its stylesheet; the map tiles come from their server.
+        "img-src": ["'self'", "data:", *_TILE_SOURCES],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

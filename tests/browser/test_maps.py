@@ -47,7 +47,12 @@ def png(size: int = 256) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -74,7 +79,10 @@ def tile_server(settings):
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
     settings.SPOTME_MAP_TILE_URL = url
-    policy = {**settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])}
+    policy = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]),
+    }
     policy["DIRECTIVES"]["img-src"] = ["'self'", "data:", map_tile_source(url)]
     settings.CONTENT_SECURITY_POLICY = policy
     yield requested
@@ -175,7 +183,7 @@ def test_office_location_on_the_map_use_my_location_and_the_team_on_tiles(live_u
         names = team_map.locator(".team-name")
         expect(names).to_have_count(2)
         frame = team_map.bounding_box()
-        for n, (_mykad, name) in enumerate(OFFICERS):
+        for _mykad, name in OFFICERS:
             label = names.filter(has_text=name)
             expect(label).to_be_visible()
             b = label.bounding_box()

@@ -14,7 +14,6 @@ The main menu folds behind its button, which opens it (aria-expanded)."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,7 +29,8 @@ from provisioning.services import provision_agency
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+HERE = Path(__file__).parent
+AXE = HERE / "vendor" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 SUBDOMAIN = "selangor"
 # seed_demo's Selangor people: the org admin, then the team ("88" + TEAM's MyKad suffixes).
@@ -108,57 +108,93 @@ def set_up():
         movement = movements.create_movement(
             officer,
             dict(
-                date=today + timedelta(days=1), whole_day=True, start_time=None, end_time=None,
-                kind="meeting", place="Kompleks Kementerian Digital, Putrajaya",
+                date=today + timedelta(days=1),
+                whole_day=True,
+                start_time=None,
+                end_time=None,
+                kind="meeting",
+                place="Kompleks Kementerian Digital, Putrajaya",
                 purpose="Mesyuarat Jawatankuasa Pendigitalan Perkhidmatan Awam",
-                latitude=2.9264, longitude=101.6964,
+                latitude=2.9264,
+                longitude=101.6964,
             ),
         )
         movements.create_movement(
             officer,
             dict(
-                date=today + timedelta(days=2), whole_day=False,
+                date=today + timedelta(days=2),
+                whole_day=False,
                 start_time=timezone.datetime.strptime("09:00", "%H:%M").time(),
                 end_time=timezone.datetime.strptime("11:00", "%H:%M").time(),
-                kind="time_out", place="Klinik Kesihatan Seksyen 7", purpose="Rawatan susulan",
+                kind="time_out",
+                place="Klinik Kesihatan Seksyen 7",
+                purpose="Rawatan susulan",
             ),
         )
         task = tasks.create_task(
-            Access(supervisor.user), title="Sediakan laporan kehadiran suku tahun",
-            description="Gunakan laporan bulanan unit.", due_date=today - timedelta(days=1),
-            priority="high", assignees=[officer],
+            Access(supervisor.user),
+            title="Sediakan laporan kehadiran suku tahun",
+            description="Gunakan laporan bulanan unit.",
+            due_date=today - timedelta(days=1),
+            priority="high",
+            assignees=[officer],
         )
         entry = tasks.save_log_entry(
-            officer, TaskLogEntry(officer=officer), date=today,
+            officer,
+            TaskLogEntry(officer=officer),
+            date=today,
             description="Menyemak data kehadiran bahagian dan menyediakan ringkasan untuk penyelia",
-            minutes=150, task=task,
+            minutes=150,
+            task=task,
         )
         tasks.save_log_entry(
             officer, TaskLogEntry(officer=officer), date=today, description="Mesyuarat unit", minutes=60
         )
         config.request_pattern(
-            officer, month=today.replace(day=1) + timedelta(days=40),
-            pattern=WorkingPattern.objects.get(code="WP3"), reason="Menghantar anak ke sekolah",
+            officer,
+            month=today.replace(day=1) + timedelta(days=40),
+            pattern=WorkingPattern.objects.get(code="WP3"),
+            reason="Menghantar anak ke sekolah",
         )
         unit = OrgUnit.objects.order_by("pk").last()
         token = opendata.create_token(
-            name="HRMIS", scopes=[Scope.ATTENDANCE], expires_at=timezone.now() + timedelta(days=90),
+            name="HRMIS",
+            scopes=[Scope.ATTENDANCE],
+            expires_at=timezone.now() + timedelta(days=90),
             created_by=admin,
         ).token
         endpoint = WebhookEndpoint.objects.create(
-            url="https://hrmis.example.gov.my/spotme/webhook", events=["day.closed"],
-            secret_encrypted="-", secret_prefix="whsec_ab", description="HRMIS",
+            url="https://hrmis.example.gov.my/spotme/webhook",
+            events=["day.closed"],
+            secret_encrypted="-",
+            secret_prefix="whsec_ab",
+            description="HRMIS",
         )
         delivery = WebhookDelivery.objects.create(
-            endpoint=endpoint, event="day.closed", payload={"date": today.isoformat()}, status="failed",
-            attempts=3, last_status_code=503, last_error="503 Service Unavailable",
+            endpoint=endpoint,
+            event="day.closed",
+            payload={"date": today.isoformat()},
+            status="failed",
+            attempts=3,
+            last_status_code=503,
+            last_error="503 Service Unavailable",
         )
         batch = DeviceBatch.objects.create(
-            source=DeviceBatch.Source.UPLOAD, status=DeviceBatch.Status.IMPORTED, file_name="ATTLOG.dat",
-            received=12, new=10, duplicate=1, unmatched=1, unmatched_ids=["9001"], created_by_label="Pentadbir",
+            source=DeviceBatch.Source.UPLOAD,
+            status=DeviceBatch.Status.IMPORTED,
+            file_name="ATTLOG.dat",
+            received=12,
+            new=10,
+            duplicate=1,
+            unmatched=1,
+            unmatched_ids=["9001"],
+            created_by_label="Pentadbir",
         )
         imported = ImportBatch.objects.create(
-            file_name="pegawai-baharu.csv", file_size=2048, dry_run=True, status=ImportBatch.Status.CHECKED,
+            file_name="pegawai-baharu.csv",
+            file_size=2048,
+            dry_run=True,
+            status=ImportBatch.Status.CHECKED,
             rows=5,
         )
         ids = {
@@ -219,51 +255,12 @@ def report_kinds() -> list[str]:
     return list(KIND_TITLES)
 
 
-OVERFLOW = """() => {
-  const vw = document.documentElement.clientWidth;
-  const problems = [];
-  const wide = document.documentElement.scrollWidth > vw;
-  if (wide) {
-    problems.push(`document is ${document.documentElement.scrollWidth}px wide (screen ${vw}px)`);
-  }
-  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
-  const scrollsInside = (el) => {
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      const s = getComputedStyle(p);
-      if (s.overflowX !== "visible") return p;
-    }
-    return null;
-  };
-  // An absolutely placed element is not clipped by a scrolling box that is not (inside) its containing block.
-  const escapes = (el, box) => {
-    if (getComputedStyle(el).position !== "absolute") return false;
-    for (let p = el.parentElement; p && p !== box; p = p.parentElement) {
-      if (getComputedStyle(p).position !== "static") return false;
-    }
-    return getComputedStyle(box).position === "static";
-  };
-  for (const el of document.querySelectorAll("body *")) {
-    const r = el.getBoundingClientRect();
-    if ((!wide && (!r.width || !r.height)) || r.right <= vw + 1) continue;
-    let box = scrollsInside(el);
-    if (box && escapes(el, box)) box = null;
-    if (box && (getComputedStyle(box).overflowX === "hidden" || getComputedStyle(box).overflowX === "clip")) continue;
-    if (box && box.matches(".table-wrap, pre, .map-wrap, .leaflet-container, .leaflet-pane, .chart") &&
-        (box.querySelector("table.grid, table.calendar") || !box.matches(".table-wrap"))) continue;
-    if (box) { problems.push(`${name(el)} scrolls inside ${name(box)} (right edge ${Math.round(r.right)}px)`); continue; }
-    problems.push(`${name(el)} "${(el.textContent || "").trim().slice(0, 40)}" ends at ${Math.round(r.right)}px`);
-  }
-  return [...new Set(problems)].slice(0, 8);
-}"""
+OVERFLOW = (
+    (HERE / "phone_overflow.js").read_text().split("*/", 1)[1].strip()
+)  # the function, without its comment
 
-AXE_RUN = """async () => {
-  const result = await axe.run(document, { resultTypes: ["violations"] });
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ` +
-      v.nodes.slice(0, 3).map((n) => n.target.join(" ") + (n.failureSummary ? " [" + n.failureSummary.replace(/\\s+/g, " ").slice(0, 160) + "]" : "")).join("; "));
-}"""
+
+AXE_RUN = (HERE / "phone_axe.js").read_text().split("*/", 1)[1].strip()
 
 
 def check_page(page, axe_source: str, axe: bool = True) -> list[str]:
@@ -306,7 +303,9 @@ def test_every_page_fits_a_360_px_phone_and_has_no_serious_accessibility_violati
             unknown.append(route)
         else:
             paths.append((route, path))
-    assert not unknown, f"routes this test does not know how to open (add their id or a SKIPPED reason): {unknown}"
+    assert not unknown, (
+        f"routes this test does not know how to open (add their id or a SKIPPED reason): {unknown}"
+    )
 
     for role, mykad in LOGINS.items():
         page = new_page(viewport=PHONE, locale="ms-MY")
@@ -342,7 +341,11 @@ def test_every_page_fits_a_360_px_phone_and_has_no_serious_accessibility_violati
                 except PlaywrightError as exc:  # an empty error answer (405 of a POST-only action)
                     why_not.setdefault(route, []).append(f"{role}: {str(exc).splitlines()[0][:160]}")
                     break
-                if response is None or response.status != 200 or not page.url.startswith(url + path.split("?")[0]):
+                if (
+                    response is None
+                    or response.status != 200
+                    or not page.url.startswith(url + path.split("?")[0])
+                ):
                     why_not.setdefault(route, []).append(f"{role}: {response and response.status} {page.url}")
                     break  # not a page for this role (403/404/405, or sent elsewhere)
                 if "text/html" not in response.headers.get("content-type", ""):
@@ -359,8 +362,14 @@ def test_every_page_fits_a_360_px_phone_and_has_no_serious_accessibility_violati
     never = sorted({r for r, _ in paths} - set(visited))
     print("Not opened, by role:\n  " + "\n  ".join(f"{r}: {w}" for r, w in sorted(why_not.items())))
     report = "\n".join(f"{where}:\n    " + "\n    ".join(found) for where, found in problems.items())
-    print("\nPages checked at 360×740:\n" + "\n".join(f"  /{r}  ({', '.join(dict.fromkeys(v))})" for r, v in sorted(visited.items())))
-    print("Routes no role opens with GET (POST-only actions):\n  " + "\n  ".join(f"{r}: {why_not.get(r)}" for r in never))
+    print(
+        "\nPages checked at 360×740:\n"
+        + "\n".join(f"  /{r}  ({', '.join(dict.fromkeys(v))})" for r, v in sorted(visited.items()))
+    )
+    print(
+        "Routes no role opens with GET (POST-only actions):\n  "
+        + "\n  ".join(f"{r}: {why_not.get(r)}" for r in never)
+    )
     assert not problems, f"{len(problems)} pages with problems:\n{report}"
     # Every officer and supervisor page is among them.
     for must in ("", "attendance/month/", "tasks/log/", "dashboard/team/", "movements/new/", "tasks/"):

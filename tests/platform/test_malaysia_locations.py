@@ -93,7 +93,9 @@ def test_office_location_outside_malaysia_is_refused_on_the_page_and_the_api(cas
     assert body["code"] and words in " ".join(body["fields"]["latitude"])
     assert count(cast, OfficeSite) == before, "nothing written"
     # The same place typed right is accepted.
-    fixed = admin.post("/api/v1/attendance/sites/", {**SITE, "longitude": "100.33"}, content_type="application/json")
+    fixed = admin.post(
+        "/api/v1/attendance/sites/", {**SITE, "longitude": "100.33"}, content_type="application/json"
+    )
     assert fixed.status_code == 201, fixed.content
 
 
