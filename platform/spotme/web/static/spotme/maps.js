@@ -65,7 +65,7 @@
         else { circle.setLatLng(p); circle.setRadius(r); }
       }
       if (fit) {
-        if (circle) map.fitBounds(circle.getBounds(), { maxZoom: 18 });
+        if (circle) map.fitBounds(L.latLng(p).toBounds(r * 2.4), { maxZoom: 18 });
         else map.setView(p, 16);
       }
       el.dataset.pin = a.toFixed(6) + "," + b.toFixed(6);
@@ -107,9 +107,10 @@
     var map = newMap(el, { scrollWheelZoom: false });
     var bounds = [];
     data.sites.forEach(function (s) {
-      var c = L.circle([s.latitude, s.longitude], { radius: s.radius_m, color: BLUE, weight: 2, fillOpacity: 0.1 })
-        .addTo(map).bindTooltip(s.name);
-      bounds.push(c.getBounds().getNorthEast(), c.getBounds().getSouthWest());
+      var centre = L.latLng(s.latitude, s.longitude);
+      L.circle(centre, { radius: s.radius_m, color: BLUE, weight: 2, fillOpacity: 0.1 }).addTo(map).bindTooltip(s.name);
+      var box = centre.toBounds(s.radius_m * 2);
+      bounds.push(box.getNorthEast(), box.getSouthWest());
     });
     var people = data.rows.filter(function (r) { return r.location; });
     people.forEach(function (r) {
