@@ -303,6 +303,17 @@ OVERFLOW = (
 AXE_RUN = (HERE / "phone_axe.js").read_text().split("*/", 1)[1].strip()
 
 
+def leave_error_page(page) -> None:
+    """After an empty error answer Chromium goes on to its own error page: let it, then leave it, so
+    the next route's navigation is not interrupted by it."""
+    for _attempt in range(3):
+        try:
+            page.goto("about:blank")
+            return
+        except PlaywrightError:
+            continue
+
+
 def check_page(page, axe_source: str, axe: bool = True) -> list[str]:
     problems = page.evaluate(OVERFLOW)
     if not axe:
@@ -382,7 +393,7 @@ def test_every_page_fits_a_360_px_phone_and_has_no_serious_accessibility_violati
                         response = page.goto(url + path)  # once more: a navigation the last page started
                 except PlaywrightError as exc:  # an empty error answer (405 of a POST-only action)
                     why_not.setdefault(route, []).append(f"{role}: {str(exc).splitlines()[0][:160]}")
-                    page.goto("about:blank")  # leave Chromium's error page before the next route
+                    leave_error_page(page)
                     break
                 if (
                     response is None
