@@ -411,14 +411,37 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Map tiles (Leaflet, static/vendor/leaflet): any XYZ tile server; {s} stands for its subdomains;
+# empty: maps without tiles (office circles and pins on a blank background).
+# OpenStreetMap's own servers by default (fine for an agency's few map views; a national rollout
+# should point this at JDN's own tile server or a provider under contract, see the OSM tile policy).
+SPOTME_MAP_TILE_URL = env_str("SPOTME_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+SPOTME_MAP_ATTRIBUTION = env_str(
+    "SPOTME_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
+
+def map_tile_source(tile_url: str) -> str:
+    """The CSP source (scheme://host[:port]) the tiles of `tile_url` are fetched from."""
+    parsed = urlparse(tile_url.replace("{s}", "SUBDOMAIN"))
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ImproperlyConfigured("SPOTME_MAP_TILE_URL must be an http(s):// URL with {z}/{x}/{y}")
+    return f"{parsed.scheme}://{parsed.netloc.replace('SUBDOMAIN', '*')}"
+
+
+_TILE_SOURCES = [map_tile_source(SPOTME_MAP_TILE_URL)] if SPOTME_MAP_TILE_URL else []
+
 # Content-Security-Policy (django-csp): everything from this origin only, no inline script or style
-# (templates use classes and external files: spotme.css, clock.js); QR codes are inline SVG.
+# (templates use classes and external files: spotme.css, clock.js); QR codes are inline SVG; map tiles
+# from the tile server's origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URIs in its stylesheet
+        # Swagger UI's icons are data: URIs in its stylesheet; the map tiles come from their server.
+        "img-src": ["'self'", "data:", *_TILE_SOURCES],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

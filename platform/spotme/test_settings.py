@@ -21,3 +21,7 @@ if REDIS_URL:  # noqa: F405
     _base = int(REDIS_URL.rsplit("/", 1)[1] or 0)  # noqa: F405
     _db = _base + 1 + (int(_worker) if _worker.isdigit() else 0)
     CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + f"/{_db}"  # noqa: F405
+
+# No map tiles from the internet in tests (maps draw on a blank background); the map tests point this
+# at a tile server of their own on loopback.
+SPOTME_MAP_TILE_URL = ""

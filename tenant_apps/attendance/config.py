@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from spotme.malaysia import check_in_malaysia
 from tenant_apps.notifications.models import Kind
 from tenant_apps.notifications.services import notify
 from tenant_apps.organisation.models import AgencyProfile
@@ -136,6 +137,10 @@ def check_site(site: OfficeSite) -> None:
         errors["name"] = ValidationError(
             _("An active office location with this name already exists."), code="duplicate"
         )
+    try:
+        check_in_malaysia(site.latitude, site.longitude)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
 

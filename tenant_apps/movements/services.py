@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from spotme.malaysia import check_in_malaysia
 from tenant_apps.attendance import config as attendance_config
 from tenant_apps.attendance.services import agency_tz
 from tenant_apps.notifications.models import Kind
@@ -160,8 +161,11 @@ def check_movement(m: Movement, *, today: date, date_may_be_past: bool = False) 
             add("end_time", _("Time out of office is at most 4 hours."), "time_out_too_long")
     if (m.latitude is None) != (m.longitude is None):
         add("latitude", _("A location needs both latitude and longitude."), "half_location")
-    elif m.latitude is not None and not (-90 <= m.latitude <= 90 and -180 <= m.longitude <= 180):
-        add("latitude", _("The location is not on the map."), "location_range")
+    elif m.latitude is not None:
+        try:
+            check_in_malaysia(m.latitude, m.longitude)
+        except ValidationError as exc:
+            errors.setdefault("latitude", []).extend(exc.error_dict["latitude"])
     if errors:
         raise ValidationError(errors)
 

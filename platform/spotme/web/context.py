@@ -27,4 +27,5 @@ def platform(request):
         "apex_domain": settings.APEX_DOMAIN,
         "agency": tenant if tenant is not None and not tenant.is_public else None,
         "on_apex": tenant is None or tenant.is_public,
+        "map_tiles": {"url": settings.SPOTME_MAP_TILE_URL, "attribution": settings.SPOTME_MAP_ATTRIBUTION},
     }
