@@ -19,7 +19,7 @@ from tenant_apps.organisation.models import AgencyProfile, Role
 from tenant_apps.people.access import get_access, require
 from tenant_apps.people.models import Officer
 
-from . import rules, services
+from . import agency_config, offline, rules, services
 from .forms import AnswerForm, ClockForm, DecideForm, MonthForm
 from .models import AttendanceDay, AttendanceIssue, ClockEvent, ColourCard, IssueStatus, LocationStatus
 
@@ -40,6 +40,16 @@ def position_from(data: dict) -> services.Position:
             LocationStatus.UNAVAILABLE if status == LocationStatus.OK else status
         )
     return services.Position(data["latitude"], data["longitude"], data.get("accuracy"), LocationStatus.OK)
+
+
+def tap_from(data: dict) -> offline.Tap | None:
+    """The tap time of a punch the phone sent with its clock readings (None: the server's time)."""
+    if not data.get("sent_at"):
+        return None
+    profile = agency_config.current().profile
+    return offline.resolve(
+        timezone.now(), data.get("client_time"), data["sent_at"], window_hours=profile.offline_punch_window_hours
+    )
 
 
 @login_required
@@ -91,6 +101,8 @@ def clock(request):
             user_agent=request.headers.get("User-Agent", ""),
             ip=client_ip(request),
             user=request.user,
+            tap=tap_from(data),
+            refuse_out_without_in=True,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
