@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from spotme.accounts import views as account_views
+from spotme.web import pwa
 
 
 class SchemaView(SpectacularAPIView):
@@ -18,6 +19,7 @@ class SchemaView(SpectacularAPIView):
 
 
 urlpatterns = [
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("password/change/", account_views.password_change, name="password_change"),

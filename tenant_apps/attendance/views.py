@@ -80,8 +80,19 @@ def home_context(request) -> dict:
             ).count(),
             movements=_movements_of(access.officer, day, day),
             clock_key=timezone.now().strftime("%Y%m%d%H%M%S%f"),
+            clock_state=clock_state(events),
+            office_sites=[
+                {"name": s.name, "latitude": float(s.latitude), "longitude": float(s.longitude), "radius": s.radius_m}
+                for s in services.sites_for(access.officer)
+            ],
         )
     return context
+
+
+def clock_state(events) -> str:
+    """The clock card's state: "in" after a clock-in (it offers Daftar Keluar), else "out"."""
+    directions = [e.direction for e in events if e.direction in ("in", "out") and not e.overridden_by_device]
+    return "in" if directions and directions[-1] == "in" else "out"
 
 
 @login_required
