@@ -147,7 +147,7 @@ def test_clock_in_offline_is_kept_shown_and_sent_once_at_the_tap_time(phone):
     assert events(agency, officer) == []
     # Still offline, the home page opens from the phone's store and says so; the punch is still listed.
     page.reload()
-    expect(page.locator("#today-card .synced")).to_contain_text(gettext_ms("No connection: shown as last synced at %(time)s.").split("%")[0].strip())
+    expect(page.locator("#today-card .synced")).to_contain_text(gettext_ms("No connection: shown as last synced at {time}.").split("{")[0].strip())
     expect(page.locator("#offline-queue li.queued-waiting")).to_have_count(1)
     # The connection returns: sent once, the page shows the recorded clock-in.
     context.set_offline(False)

@@ -159,7 +159,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-synced]"), function (el) {
       var when = shortTime(el.getAttribute("data-synced"));
       var text = navigator.onLine ? el.getAttribute("data-online-text") : el.getAttribute("data-offline-text");
-      el.textContent = (text || "").replace("%(time)s", when);
+      el.textContent = (text || "").replace("{time}", when);
       el.classList.toggle("offline", !navigator.onLine);
     });
   }
