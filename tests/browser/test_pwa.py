@@ -164,6 +164,16 @@ def test_clock_in_offline_is_kept_shown_and_sent_once_at_the_tap_time(phone):
     assert len(events(agency, officer)) == 1
 
 
+def wait_for_events(page, agency, officer, count: int, seconds: int = 20) -> list:
+    """The officer's events once there are `count` (the phone sends in the background)."""
+    for _ in range(seconds * 4):
+        found = events(agency, officer)
+        if len(found) >= count:
+            return found
+        page.wait_for_timeout(250)
+    return events(agency, officer)
+
+
 def last_working_day(state: str):
     day = timezone.localdate() - timedelta(days=1)
     with translation.override("ms"):
@@ -195,8 +205,7 @@ def test_offline_punches_of_an_earlier_day_fix_it_after_the_nightly_close(phone,
     queue_punch(page, officer.user_id, "in", at(day, "07:55"), "semalam-masuk")
     queue_punch(page, officer.user_id, "out", at(day, "17:40"), "semalam-keluar")
     page.reload()  # every page load sends what waits
-    page.wait_for_function("SpotmeOutbox.all().then(items => items.length === 0)", timeout=20_000)
-    sent = events(agency, officer)
+    sent = wait_for_events(page, agency, officer, 2)
     assert [(e.direction, e.at) for e in sent] == [("in", at(day, "07:55")), ("out", at(day, "17:40"))]
     with schema_context(agency.schema_name):
         record = AttendanceDay.objects.get(officer=officer, date=day)
