@@ -38,10 +38,14 @@ SLOW_3G = {
     "latency": 400 * 5,
 }
 PHONE = {"width": 390, "height": 844}
+# Ready to tap: the button shown and enabled, the stylesheets applied (until then nothing is painted)
+# and the page's scripts run (clock.js handles the tap: position, idempotency key, offline outbox).
 BUTTON_READY = """() => {
   const b = [...document.querySelectorAll('#clock-in, #clock-out')]
     .find(x => !x.hidden && !x.disabled && x.offsetParent !== null);
-  return b ? performance.now() : false;
+  const styled = [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null);
+  const scripted = document.readyState !== 'loading' && window.SpotmeOutbox !== undefined;
+  return b && styled && scripted ? performance.now() : false;
 }"""
 
 
@@ -96,7 +100,7 @@ def main() -> None:
     parser.add_argument("--url", default="http://selangor.localhost:8000")
     parser.add_argument("--username", default="880404105012")  # make run's Selangor officer
     parser.add_argument("--password", default="Demo-SpotMe-2026")
-    parser.add_argument("--runs", type=int, default=3, help="Slow 3G runs of each kind (median)")
+    parser.add_argument("--runs", type=int, default=5, help="Slow 3G runs of each kind (median)")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
