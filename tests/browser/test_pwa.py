@@ -266,3 +266,37 @@ def test_the_clock_card_offers_only_the_next_action_and_confirms_the_clock_out(p
     expect(clock_in).to_be_visible()
     expect(clock_out).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_movement_form_and_task_log_open_offline_and_a_task_log_entry_is_sent_later(phone):
+    from tenant_apps.tasks.models import TaskLogEntry as LogEntry
+
+    agency, officer, url, page = phone
+    # Stored in the background once the service worker runs (the home page asks for them).
+    for path in ("/movements/new/", "/tasks/log/"):
+        page.wait_for_function(f"caches.match('{path}').then(r => r !== undefined)", timeout=20_000)
+    page.context.set_offline(True)
+    offline_note = gettext_ms("No connection: shown as last synced at {time}.").split("{")[0].strip()
+    page.goto(f"{url}/movements/new/")
+    expect(page.locator("#movement-form")).to_be_visible()
+    expect(page.locator(".synced")).to_contain_text(offline_note)
+    page.goto(f"{url}/tasks/log/")
+    expect(page.locator("#log-form")).to_be_visible()
+    expect(page.locator(".synced")).to_contain_text(offline_note)
+    page.locator("#log-description").fill("Menyemak fail tanpa sambungan")
+    page.locator("#log-hours").fill("1")
+    page.locator("#log-add").click()
+    expect(page.locator("#log-form [data-offline-note]")).to_have_text(
+        gettext_ms("Saved on this phone — it will be sent when the connection returns.")
+    )
+    with schema_context(agency.schema_name):
+        assert not LogEntry.objects.exists()
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    for _ in range(80):
+        with schema_context(agency.schema_name):
+            entries = list(LogEntry.objects.filter(officer=officer))
+        if entries:
+            break
+        page.wait_for_timeout(250)
+    assert [(e.description, e.minutes) for e in entries] == [("Menyemak fail tanpa sambungan", 60)]
