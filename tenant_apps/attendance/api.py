@@ -139,6 +139,8 @@ def clock(request):
     client_time = form.cleaned_data.get("client_time")
     if client_time is not None:
         check_date("client_time", client_time)
+    if form.cleaned_data.get("sent_at") is not None:
+        check_date("sent_at", form.cleaned_data["sent_at"])
     if str(data.get("user_id", request.user.pk)) != str(request.user.pk):
         return Response(
             {"detail": _("This clock-in was made by another user on this phone."), "code": "other_user"},

@@ -48,7 +48,10 @@ def resolve(
         )
     skew = sent - received
     wrong = abs(skew) > SKEW_TOLERANCE
-    at = tapped - skew if wrong else tapped
+    try:
+        at = tapped - skew if wrong else tapped
+    except OverflowError:  # readings centuries apart: not a phone's clock
+        raise ValidationError(_("The phone's clock readings are not valid times."), code="invalid_time") from None
     at = min(at, received)  # never in the future
     window = timedelta(hours=window_hours)
     if received - at > window:

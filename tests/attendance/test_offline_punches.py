@@ -52,6 +52,9 @@ def test_tap_outside_the_window_or_with_a_clock_set_back_is_refused():
     with pytest.raises(ValidationError) as changed:
         offline.resolve(T0, T0, T0 - timedelta(hours=1), window_hours=72)
     assert changed.value.code == "phone_clock_changed"
+    with pytest.raises(ValidationError) as nonsense:
+        offline.resolve(T0, datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC), window_hours=72)
+    assert nonsense.value.code == "invalid_time"
 
 
 @pytest.fixture
