@@ -39,6 +39,9 @@ workbox.routing.registerRoute(
   new workbox.strategies.NetworkFirst({
     cacheName: PAGES,
     networkTimeoutSeconds: 8,
+    // Pages vary by cookie and language: the stored copies are this phone's signed-in officer's
+    // (forgotten at logout), and those stored ahead (`warm`) were not fetched by a navigation.
+    matchOptions: { ignoreVary: true },
     plugins: [pagesOnly, new workbox.expiration.ExpirationPlugin({ maxEntries: 40, maxAgeSeconds: 7 * 86400 })]
   })
 );
