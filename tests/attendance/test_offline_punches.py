@@ -197,10 +197,10 @@ def test_the_supervisor_dashboard_marks_a_punch_sent_late(cast, office, login):
     now = timezone.now()
     with schema_context(cast.agency.schema_name):
         today, _record = services.today_for(cast.officer_1)
-    response = post_clock(client, "in", now - timedelta(minutes=20), sent=now)
+    response = post_clock(client, "in", now - timedelta(minutes=6), sent=now)
     assert response.status_code == 201
     if response.json()["attendance_date"] != today.isoformat():
-        pytest.skip("20 minutes ago belonged to the previous attendance day (just after 03:30)")
+        pytest.skip("6 minutes ago belonged to the previous attendance day (just after 03:30)")
     page = login("supervisor_1").get("/dashboard/team/").content.decode()
     row = page.split(f'id="team-row-{cast.officer_1.pk}"')[1].split("</tr>")[0]
     assert 'class="sent-late"' in row
