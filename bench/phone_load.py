@@ -21,6 +21,7 @@ too). The sign-in is not measured. Prints a table and writes bench/results/lates
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -83,10 +84,8 @@ class CountingProxy:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
 
 def settle(page, seconds: float = 1.5) -> None:
@@ -96,7 +95,9 @@ def settle(page, seconds: float = 1.5) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default="http://selangor.localhost:8000")
     parser.add_argument("--username", default="880404105012")  # make run's Selangor officer
     parser.add_argument("--password", default="Demo-SpotMe-2026")
@@ -143,8 +144,12 @@ def main() -> None:
         repeat = proxy.reset()
         controlled = page.evaluate("navigator.serviceWorker.controller !== null")
         context.close()
-        results["bytes"] = {"first_load": first, "service_worker_install": install, "repeat_visit": repeat,
-                            "repeat_controlled_by_service_worker": controlled}
+        results["bytes"] = {
+            "first_load": first,
+            "service_worker_install": install,
+            "repeat_visit": repeat,
+            "repeat_controlled_by_service_worker": controlled,
+        }
 
         # 2. time to an enabled clock button under Slow 3G ---------------------------------------
         def timed(page) -> float:
@@ -153,8 +158,10 @@ def main() -> None:
             cdp.send("Network.emulateNetworkConditions", SLOW_3G)
             page.goto(f"{base}/", wait_until="commit", timeout=120_000)
             ms = page.wait_for_function(BUTTON_READY, polling=20, timeout=120_000).json_value()
-            cdp.send("Network.emulateNetworkConditions", {**SLOW_3G, "latency": 0, "downloadThroughput": -1,
-                                                          "uploadThroughput": -1})
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {**SLOW_3G, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+            )
             return round(ms)
 
         cold, warm = [], []
@@ -169,17 +176,24 @@ def main() -> None:
             settle(page, 0.5)
             warm.append(timed(page))
             context.close()
-        results["button_ms_slow_3g"] = {"first_load": cold, "service_worker": warm,
-                                        "first_load_median": sorted(cold)[len(cold) // 2],
-                                        "service_worker_median": sorted(warm)[len(warm) // 2]}
+        results["button_ms_slow_3g"] = {
+            "first_load": cold,
+            "service_worker": warm,
+            "first_load_median": sorted(cold)[len(cold) // 2],
+            "service_worker_median": sorted(warm)[len(warm) // 2],
+        }
         browser.close()
 
     b, t = results["bytes"], results["button_ms_slow_3g"]
     print(f"home page, first load        {b['first_load'] / 1024:7.1f} KB   (target < 250 KB)")
-    print(f"service worker install       {b['service_worker_install'] / 1024:7.1f} KB   (background, after load)")
-    print(f"home page, repeat visit      {b['repeat_visit'] / 1024:7.1f} KB   (target < 30 KB; "
-          f"controlled by the service worker: {b['repeat_controlled_by_service_worker']})")
-    print(f"Slow 3G, clock button, first load   {t['first_load_median']:6d} ms  {t['first_load']}  (target < 3000 ms)")
+    print(f"service worker install       {b['service_worker_install'] / 1024:7.1f} KB   (background)")
+    print(
+        f"home page, repeat visit      {b['repeat_visit'] / 1024:7.1f} KB   (target < 30 KB; "
+        f"controlled by the service worker: {b['repeat_controlled_by_service_worker']})"
+    )
+    print(
+        f"Slow 3G, clock button, first load   {t['first_load_median']:6d} ms  {t['first_load']}  (< 3000 ms)"
+    )
     print(f"Slow 3G, clock button, with the SW  {t['service_worker_median']:6d} ms  {t['service_worker']}")
     out = ROOT / "bench" / "results" / "latest-phone.json"
     out.parent.mkdir(exist_ok=True)

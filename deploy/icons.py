@@ -36,8 +36,11 @@ def draw(size: int, *, maskable: bool, rounded: bool = True) -> Image.Image:
         d.line([x1, y1, x2, y2], fill=BLUE, width=max(2, int(s * 0.012)))
     for angle, length, width in ((240, 0.5, 0.045), (0, 0.72, 0.03)):  # hour hand at 8, minute at 12
         a = math.radians(angle)
-        d.line([c, c, c + math.sin(a) * r * length, c - math.cos(a) * r * length], fill=BLUE,
-               width=int(s * width))
+        d.line(
+            [c, c, c + math.sin(a) * r * length, c - math.cos(a) * r * length],
+            fill=BLUE,
+            width=int(s * width),
+        )
     dot = s * 0.035
     d.ellipse([c - dot, c - dot, c + dot, c + dot], fill=GREEN)
     return img.resize((size, size), Image.LANCZOS)

@@ -122,7 +122,8 @@ class ClockRequest(serializers.Serializer):
         "the tap (corrected by the phone clock's measured error) if within the agency's offline window",
     )
     user_id = serializers.IntegerField(
-        required=False, help_text="the user who tapped (a phone's queue): refused (409) if another is signed in"
+        required=False,
+        help_text="the user who tapped (a phone's queue): refused (409) if another is signed in",
     )
 
 

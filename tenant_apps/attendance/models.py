@@ -332,7 +332,9 @@ class ClockEvent(models.Model):
     # time the punch arrived is `created_at`.
     phone_sent_at = models.DateTimeField(null=True, blank=True)
     clock_skew_seconds = models.IntegerField(
-        null=True, blank=True, help_text=_("The phone's clock was this many seconds off; the time was corrected.")
+        null=True,
+        blank=True,
+        help_text=_("The phone's clock was this many seconds off; the time was corrected."),
     )
     user_agent = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

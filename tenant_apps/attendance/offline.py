@@ -34,9 +34,7 @@ class Tap:
     skew_seconds: int | None  # set when the phone's clock was beyond the tolerance (then corrected)
 
 
-def resolve(
-    received: datetime, tapped: datetime | None, sent: datetime | None, *, window_hours: int
-) -> Tap:
+def resolve(received: datetime, tapped: datetime | None, sent: datetime | None, *, window_hours: int) -> Tap:
     """The punch's time. Without `sent` (an older client) the tap time is only kept and the server's
     time counts, as before offline punches existed."""
     if tapped is None or sent is None:
@@ -51,7 +49,9 @@ def resolve(
     try:
         at = tapped - skew if wrong else tapped
     except OverflowError:  # readings centuries apart: not a phone's clock
-        raise ValidationError(_("The phone's clock readings are not valid times."), code="invalid_time") from None
+        raise ValidationError(
+            _("The phone's clock readings are not valid times."), code="invalid_time"
+        ) from None
     at = min(at, received)  # never in the future
     window = timedelta(hours=window_hours)
     if received - at > window:

@@ -205,7 +205,8 @@ def _clocked_in(snap: snapshot.DaySnapshot, idempotency_key: str) -> bool:
     return (
         any(e.direction in ("in", "punch") and e.pk not in voided for e in snap.events)
         or any(a.kind == ClockAdjustment.Kind.ADD and a.direction == "in" for a in snap.adjustments)
-        or bool(idempotency_key) and any(e.idempotency_key == idempotency_key for e in snap.events)
+        or bool(idempotency_key)
+        and any(e.idempotency_key == idempotency_key for e in snap.events)
     )
 
 

@@ -48,7 +48,10 @@ def tap_from(data: dict) -> offline.Tap | None:
         return None
     profile = agency_config.current().profile
     return offline.resolve(
-        timezone.now(), data.get("client_time"), data["sent_at"], window_hours=profile.offline_punch_window_hours
+        timezone.now(),
+        data.get("client_time"),
+        data["sent_at"],
+        window_hours=profile.offline_punch_window_hours,
     )
 
 
@@ -82,7 +85,12 @@ def home_context(request) -> dict:
             clock_key=timezone.now().strftime("%Y%m%d%H%M%S%f"),
             clock_state=clock_state(events),
             office_sites=[
-                {"name": s.name, "latitude": float(s.latitude), "longitude": float(s.longitude), "radius": s.radius_m}
+                {
+                    "name": s.name,
+                    "latitude": float(s.latitude),
+                    "longitude": float(s.longitude),
+                    "radius": s.radius_m,
+                }
                 for s in services.sites_for(access.officer)
             ],
         )

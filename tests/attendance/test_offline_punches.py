@@ -15,7 +15,7 @@ from tenant_apps.attendance import offline, services
 from tenant_apps.attendance.models import AttendanceDay, AttendanceIssue, ClockEvent
 from tenant_apps.organisation.models import AgencyProfile
 from tests.fixtures.agencies import PASSWORD
-from tests.fixtures.attendance import INSIDE, OFFICE, at
+from tests.fixtures.attendance import OFFICE, at
 
 MON = date(2025, 11, 17)
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -158,12 +158,17 @@ def test_clock_out_without_clock_in_is_refused_by_the_api_and_the_page(cast, off
     assert refused.status_code == 400 and refused.json()["code"] == "out_without_in"
     assert "daftar masuk" in refused.json()["detail"].lower()
     english = login("officer_2", HTTP_ACCEPT_LANGUAGE="en")
-    refused = english.post("/attendance/clock/", {"direction": "out", "location_status": "denied"}, follow=True)
+    refused = english.post(
+        "/attendance/clock/", {"direction": "out", "location_status": "denied"}, follow=True
+    )
     assert "Clock in first" in refused.content.decode()
     with schema_context(cast.agency.schema_name):
         assert not ClockEvent.objects.exists()
     assert post_clock(client, "in", now, sent=now).status_code == 201
-    assert post_clock(client, "out", now + timedelta(seconds=1), sent=now + timedelta(seconds=1)).status_code == 201
+    assert (
+        post_clock(client, "out", now + timedelta(seconds=1), sent=now + timedelta(seconds=1)).status_code
+        == 201
+    )
 
 
 def test_a_queued_punch_of_another_user_is_not_sent_with_this_session(cast, office, login):

@@ -48,10 +48,14 @@ def set_up():
     with schema_context(agency.schema_name):
         OfficeSite.objects.create(name="Ibu Pejabat", latitude=OFFICE[0], longitude=OFFICE[1], radius_m=200)
         supervisor = activate(
-            create_officer(mykad=SUPERVISOR[0], full_name=SUPERVISOR[1], roles=[Role.SUPERVISOR], notify=False).officer
+            create_officer(
+                mykad=SUPERVISOR[0], full_name=SUPERVISOR[1], roles=[Role.SUPERVISOR], notify=False
+            ).officer
         )
         officer = activate(
-            create_officer(mykad=OFFICER[0], full_name=OFFICER[1], supervisor=supervisor, notify=False).officer
+            create_officer(
+                mykad=OFFICER[0], full_name=OFFICER[1], supervisor=supervisor, notify=False
+            ).officer
         )
     return agency, supervisor, officer
 
@@ -147,7 +151,9 @@ def test_clock_in_offline_is_kept_shown_and_sent_once_at_the_tap_time(phone):
     assert events(agency, officer) == []
     # Still offline, the home page opens from the phone's store and says so; the punch is still listed.
     page.reload()
-    expect(page.locator("#today-card .synced")).to_contain_text(gettext_ms("No connection: shown as last synced at {time}.").split("{")[0].strip())
+    expect(page.locator("#today-card .synced")).to_contain_text(
+        gettext_ms("No connection: shown as last synced at {time}.").split("{")[0].strip()
+    )
     expect(page.locator("#offline-queue li.queued-waiting")).to_have_count(1)
     # The connection returns: sent once, the page shows the recorded clock-in.
     context.set_offline(False)
@@ -184,13 +190,12 @@ def last_working_day(state: str):
 
 def queue_punch(page, user_id: int, direction: str, tapped, key: str):
     page.evaluate(
-        """([user, direction, tapped, key]) => SpotmeOutbox.add({key: key, kind: "clock",
-             url: "/api/v1/attendance/clock/", user: user, tapped: tapped, label: direction,
+        """([user, direction, tapped, key, latitude, longitude]) => SpotmeOutbox.add({key: key,
+             kind: "clock", url: "/api/v1/attendance/clock/", user: user, tapped: tapped, label: direction,
              csrf: SpotmeOutbox.csrfToken(),
-             body: {direction: direction, latitude: %f, longitude: %f, accuracy: 15, location_status: "ok",
-                    idempotency_key: key, client_time: tapped}})"""
-        % (INSIDE.latitude, INSIDE.longitude),
-        [user_id, direction, tapped.isoformat(), key],
+             body: {direction: direction, latitude: latitude, longitude: longitude, accuracy: 15,
+                    location_status: "ok", idempotency_key: key, client_time: tapped}})""",
+        [user_id, direction, tapped.isoformat(), key, INSIDE.latitude, INSIDE.longitude],
     )
 
 

@@ -44,7 +44,13 @@ PUSH_HANDLERS = "spotme/sw-push.js"
 # Workbox's background-sync module is not used: punches wait in our own IndexedDB outbox (pwa.js),
 # which the page lists and which stamps each sending with the phone's clock (Workbox's queue keeps
 # the request as it was first made); the service worker replays it on the Background Sync event.
-WORKBOX_MODULES = ("workbox-core", "workbox-routing", "workbox-strategies", "workbox-precaching", "workbox-expiration")
+WORKBOX_MODULES = (
+    "workbox-core",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-precaching",
+    "workbox-expiration",
+)
 OFFLINE_URL = "/offline/"
 
 
@@ -97,11 +103,15 @@ def manifest(request):
     agency = _agency(request)
     root = request.build_absolute_uri("/")
     icons = [
-        {"src": static(f"{ICONS}icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
-        {"src": static(f"{ICONS}icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
-        {"src": static(f"{ICONS}maskable-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "maskable"},
-        {"src": static(f"{ICONS}maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
-    ]  # fmt: skip
+        {
+            "src": static(f"{ICONS}{name}-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": purpose,
+        }
+        for name, purpose in (("icon", "any"), ("maskable", "maskable"))
+        for size in (192, 512)
+    ]
     body = {
         "id": "/",
         "name": f"SPOT-Me {short_name(agency.name)}",

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('attendance', '0005_drop_indexes_covered_by_composites'),
+        ("attendance", "0005_drop_indexes_covered_by_composites"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clockevent',
-            name='clock_skew_seconds',
-            field=models.IntegerField(blank=True, help_text="The phone's clock was this many seconds off; the time was corrected.", null=True),
+            model_name="clockevent",
+            name="clock_skew_seconds",
+            field=models.IntegerField(
+                blank=True,
+                help_text="The phone's clock was this many seconds off; the time was corrected.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='clockevent',
-            name='phone_sent_at',
+            model_name="clockevent",
+            name="phone_sent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

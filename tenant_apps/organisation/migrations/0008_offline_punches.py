@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0007_retention_periods'),
+        ("organisation", "0007_retention_periods"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agencyprofile',
-            name='offline_punch_window_hours',
-            field=models.PositiveSmallIntegerField(default=72, help_text='A clock-in or clock-out kept on a phone without a connection is accepted this long after it was made.', verbose_name='hours an offline clock-in may wait on the phone'),
+            model_name="agencyprofile",
+            name="offline_punch_window_hours",
+            field=models.PositiveSmallIntegerField(
+                default=72,
+                help_text="A clock-in or clock-out kept on a phone without a connection is accepted this long after it was made.",
+                verbose_name="hours an offline clock-in may wait on the phone",
+            ),
         ),
     ]
