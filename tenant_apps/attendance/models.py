@@ -358,8 +358,10 @@ class ClockEvent(models.Model):
 
     @property
     def sent_late(self) -> bool:
-        """Tapped while offline and sent later (the supervisor sees it marked)."""
-        return bool(self.created_at and self.at and self.created_at - self.at > SENT_LATE_AFTER)
+        """Tapped while offline and sent later by the phone (the supervisor sees it marked). Only
+        punches that came with the phone's clock readings: an event written with an explicit time
+        (imports, seeds, tests) was not "sent"."""
+        return bool(self.phone_sent_at and self.created_at and self.created_at - self.at > SENT_LATE_AFTER)
 
     @property
     def clock_skew_minutes(self) -> int:
