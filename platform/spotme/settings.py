@@ -444,6 +444,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", *_TILE_SOURCES],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "worker-src": ["'self'"],  # the service worker (/sw.js) and the scripts it imports
+        "manifest-src": ["'self'"],  # /manifest.webmanifest
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from spotme.accounts import language as account_language
 from spotme.accounts import views as account_views
+from spotme.web import pwa
 
 
 class SchemaView(SpectacularAPIView):
@@ -19,6 +20,7 @@ class SchemaView(SpectacularAPIView):
 
 
 urlpatterns = [
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("password/change/", account_views.password_change, name="password_change"),

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from spotme.web import pwa
 from spotme.web.views import healthz
 from tenant_apps.attendance import api as attendance_api
 from tenant_apps.attendance import config_api as attendance_config_api
@@ -95,6 +96,10 @@ urlpatterns = [
     path("api/v1/attendance/calendar/", attendance_api.calendar_view, name="api-calendar"),
     path("api/v1/", include(router.urls)),
     path("healthz", healthz, name="healthz"),
+    # The installable app: manifest, service worker (from the root: its scope is the whole host).
+    path("manifest.webmanifest", pwa.manifest, name="pwa-manifest"),
+    path("sw.js", pwa.service_worker, name="pwa-service-worker"),
+    path("offline/", pwa.offline, name="pwa-offline"),
     *common,
 ]
 

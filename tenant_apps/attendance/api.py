@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
@@ -21,7 +22,7 @@ from . import calendar, decisions, services
 from .decisions import decidable_issues
 from .forms import ClockForm
 from .models import AttendanceDay, AttendanceIssue, ClockEvent, IssueStatus, Policy, WorkingPattern
-from .views import position_from
+from .views import position_from, tap_from
 
 
 def _officer(request):
@@ -32,6 +33,9 @@ def _officer(request):
 
 
 class ClockEventSerializer(serializers.ModelSerializer):
+    received_at = serializers.DateTimeField(source="created_at", read_only=True)
+    sent_late = serializers.BooleanField(read_only=True)
+
     class Meta:
         model = ClockEvent
         fields = [
@@ -48,6 +52,10 @@ class ClockEventSerializer(serializers.ModelSerializer):
             "inside",
             "distance_m",
             "client_time",
+            "phone_sent_at",
+            "clock_skew_seconds",
+            "received_at",
+            "sent_late",
             "overridden_by_device",
         ]
 
@@ -106,7 +114,18 @@ class ClockRequest(serializers.Serializer):
     accuracy = serializers.FloatField(required=False, allow_null=True)
     location_status = serializers.ChoiceField(choices=["ok", "denied", "unavailable"], required=False)
     idempotency_key = serializers.CharField(required=False, max_length=64)
-    client_time = serializers.DateTimeField(required=False, help_text="offline queue: when it was tapped")
+    client_time = serializers.DateTimeField(
+        required=False, help_text="the phone's clock when the officer tapped (a punch kept offline)"
+    )
+    sent_at = serializers.DateTimeField(
+        required=False,
+        help_text="the phone's clock when this request was sent; with `client_time`, the punch counts at "
+        "the tap (corrected by the phone clock's measured error) if within the agency's offline window",
+    )
+    user_id = serializers.IntegerField(
+        required=False,
+        help_text="the user who tapped (a phone's queue): refused (409) if another is signed in",
+    )
 
 
 @extend_schema(request=ClockRequest, responses={201: ClockEventSerializer, 200: ClockEventSerializer})
@@ -119,14 +138,18 @@ def clock(request):
     form = ClockForm({**data, "idempotency_key": key})
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
-    client_time = (
-        serializers.DateTimeField(required=False).to_internal_value(data["client_time"])
-        if data.get("client_time")
-        else None
-    )
+    client_time = form.cleaned_data.get("client_time")
     if client_time is not None:
         check_date("client_time", client_time)
+    if form.cleaned_data.get("sent_at") is not None:
+        check_date("sent_at", form.cleaned_data["sent_at"])
+    if str(data.get("user_id", request.user.pk)) != str(request.user.pk):
+        return Response(
+            {"detail": _("This clock-in was made by another user on this phone."), "code": "other_user"},
+            status=status.HTTP_409_CONFLICT,
+        )
     try:
+        tap = tap_from(form.cleaned_data)
         event = services.clock(
             None,  # the signed-in user's officer profile, read with the day
             form.cleaned_data["direction"],
@@ -137,6 +160,8 @@ def clock(request):
             ip=client_ip(request),
             client_time=client_time,
             user=request.user,
+            tap=tap,
+            refuse_out_without_in=True,
         )
     except DjangoValidationError as exc:
         return Response(

@@ -13,6 +13,9 @@ class ClockForm(forms.Form):
     accuracy = forms.FloatField(required=False, min_value=0, max_value=100_000)
     location_status = forms.ChoiceField(choices=LocationStatus.choices, required=False)
     idempotency_key = forms.CharField(required=False, max_length=64)
+    # A punch kept on the phone while offline (offline.py): the phone's clock at the tap and at sending.
+    client_time = forms.DateTimeField(required=False)
+    sent_at = forms.DateTimeField(required=False)
 
     def clean(self):
         data = super().clean()

@@ -327,6 +327,15 @@ class ClockEvent(models.Model):
     client_time = models.DateTimeField(
         null=True, blank=True, help_text=_("Offline queue: when it was tapped.")
     )
+    # Offline punches (offline.py): the phone's clock when it sent the punch, and how far that clock
+    # was from the server's (set only when beyond the tolerance: `at` was then shifted by it). The
+    # time the punch arrived is `created_at`.
+    phone_sent_at = models.DateTimeField(null=True, blank=True)
+    clock_skew_seconds = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text=_("The phone's clock was this many seconds off; the time was corrected."),
+    )
     user_agent = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, blank=True)
@@ -346,6 +355,21 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer_id} {self.direction} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def sent_late(self) -> bool:
+        """Tapped while offline and sent later by the phone (the supervisor sees it marked). Only
+        punches that came with the phone's clock readings: an event written with an explicit time
+        (imports, seeds, tests) was not "sent"."""
+        return bool(self.phone_sent_at and self.created_at and self.created_at - self.at > SENT_LATE_AFTER)
+
+    @property
+    def clock_skew_minutes(self) -> int:
+        return round(abs(self.clock_skew_seconds or 0) / 60)
+
+
+# A punch that arrived this long after its tap was kept on the phone (offline) and sent later.
+SENT_LATE_AFTER = timedelta(minutes=5)
 
 
 class ClockAdjustment(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from tenant_apps.organisation.models import AgencyProfile, GeofenceMode
 
-from . import agency_config, calendar, clock_write, geo, rules, snapshot
+from . import agency_config, calendar, clock_write, geo, offline, rules, snapshot
 from .models import (
     AttendanceDay,
     AttendanceIssue,
@@ -85,16 +85,24 @@ def clock(
     now: datetime | None = None,
     profile: AgencyProfile | None = None,
     user=None,
+    tap: offline.Tap | None = None,
+    refuse_out_without_in: bool = False,
 ) -> ClockEvent:
-    """Daftar Masuk / Daftar Keluar. Server time is authoritative (`client_time` is only kept, e.g.
-    for an offline queue). A retried request with the same idempotency key returns the first event.
-    Pages and the API pass the signed-in `user` instead of the officer (None): the officer profile is
-    then read with the day, in the same statement; a user without one gets `PermissionDenied`."""
+    """Daftar Masuk / Daftar Keluar. Server time is authoritative (`client_time` is only kept), unless
+    the phone's tap time comes resolved in `tap` (offline.py: a punch kept offline and sent later; it
+    may land on an earlier, even closed, day, which is recomputed). A retried request with the same
+    idempotency key returns the first event. Pages and the API pass the signed-in `user` instead of
+    the officer (None): the officer profile is then read with the day, in the same statement; a user
+    without one gets `PermissionDenied`. Pages and the API also refuse a clock-out without a clock-in
+    on the day (`refuse_out_without_in`)."""
     if direction not in ("in", "out"):
         raise ClockError(_("Choose clock in or clock out."), code="direction")
+    if tap is not None:
+        now, client_time = tap.at, tap.tapped
     punch = dict(
         position=position, source=source, idempotency_key=idempotency_key, user_agent=user_agent, ip=ip,
-        client_time=client_time, now=now or timezone.now(), profile=profile, user=user,
+        client_time=client_time, now=now or timezone.now(), profile=profile, user=user, tap=tap,
+        refuse_out_without_in=refuse_out_without_in,
     )  # fmt: skip
     # A lost database connection (a restart, a failover) is retried once on a new one, when the
     # idempotency key makes that safe (a commit whose answer was lost is then answered as a replay)
@@ -115,8 +123,9 @@ RETRY_DELAY_SECONDS = 0.5
 
 
 def _clock_once(
-    officer, direction, *, position, source, idempotency_key, user_agent, ip, client_time, now, profile, user
-) -> ClockEvent:
+    officer, direction, *, position, source, idempotency_key, user_agent, ip, client_time, now, profile, user,
+    tap, refuse_out_without_in,
+) -> ClockEvent:  # fmt: skip
     config = agency_config.current()
     profile = profile or config.profile
     now = now.astimezone(agency_tz(profile))
@@ -129,13 +138,13 @@ def _clock_once(
         return _clock_locked(
             officer, direction, position=position, source=source, idempotency_key=idempotency_key,
             user_agent=user_agent, ip=ip, client_time=client_time, now=now, profile=profile,
-            config=config, user=user, user_id=user_id,
+            config=config, user=user, user_id=user_id, tap=tap, refuse_out_without_in=refuse_out_without_in,
         )  # fmt: skip
 
 
 def _clock_locked(
     officer, direction, *, position, source, idempotency_key, user_agent, ip, client_time, now, profile,
-    config, user, user_id,
+    config, user, user_id, tap=None, refuse_out_without_in=False,
 ) -> ClockEvent:  # fmt: skip
     # One read for the whole day (snapshot.py); a night shift's clock-out belongs to the previous
     # day, which is locked and read then.
@@ -157,6 +166,11 @@ def _clock_locked(
         clock_write.lock_day(user_id, day)
         snap = snapshot.day_snapshot(officer.pk, day)
     facts = calendar.facts_from(snap, config)
+    if direction == "out" and refuse_out_without_in and not _clocked_in(snap, idempotency_key):
+        raise ClockError(
+            _("You have not clocked in today, so you cannot clock out. Clock in first."),
+            code="out_without_in",
+        )
     event = ClockEvent(
         officer=officer,
         at=now,
@@ -171,6 +185,8 @@ def _clock_locked(
         inside=match.inside_or_none,
         distance_m=match.distance_m,
         client_time=client_time,
+        phone_sent_at=tap.sent if tap else None,
+        clock_skew_seconds=tap.skew_seconds if tap else None,
         user_agent=user_agent[:300],
         ip_address=ip,
         idempotency_key=idempotency_key,
@@ -203,6 +219,18 @@ def _location_codes(event: ClockEvent, facts: rules.DayFacts) -> tuple[rules.Cod
         located=event.location_status not in NO_LOCATION,
     )
     return rules.location_codes(facts, punch)
+
+
+def _clocked_in(snap: snapshot.DaySnapshot, idempotency_key: str) -> bool:
+    """The day has a clock-in that counts (or a device punch, or a clock-in added by a correction);
+    a replayed clock-out (its key already used) is answered as before, not refused."""
+    voided = {a.event_id for a in snap.adjustments if a.kind == ClockAdjustment.Kind.VOID}
+    return (
+        any(e.direction in ("in", "punch") and e.pk not in voided for e in snap.events)
+        or any(a.kind == ClockAdjustment.Kind.ADD and a.direction == "in" for a in snap.adjustments)
+        or bool(idempotency_key)
+        and any(e.idempotency_key == idempotency_key for e in snap.events)
+    )
 
 
 def _tell_supervisor_outside(officer, event: ClockEvent) -> None:

@@ -19,7 +19,7 @@ from tenant_apps.organisation.models import AgencyProfile, Role
 from tenant_apps.people.access import get_access, require
 from tenant_apps.people.models import Officer
 
-from . import decisions, rules, services
+from . import agency_config, decisions, offline, rules, services
 from .decisions import decidable_issues
 from .forms import AnswerForm, ClockForm, DecideForm, MonthForm
 from .models import AttendanceDay, AttendanceIssue, ClockEvent, ColourCard, IssueStatus, LocationStatus
@@ -41,6 +41,19 @@ def position_from(data: dict) -> services.Position:
             LocationStatus.UNAVAILABLE if status == LocationStatus.OK else status
         )
     return services.Position(data["latitude"], data["longitude"], data.get("accuracy"), LocationStatus.OK)
+
+
+def tap_from(data: dict) -> offline.Tap | None:
+    """The tap time of a punch the phone sent with its clock readings (None: the server's time)."""
+    if not data.get("sent_at"):
+        return None
+    profile = agency_config.current().profile
+    return offline.resolve(
+        timezone.now(),
+        data.get("client_time"),
+        data["sent_at"],
+        window_hours=profile.offline_punch_window_hours,
+    )
 
 
 @login_required
@@ -71,8 +84,24 @@ def home_context(request) -> dict:
             ).count(),
             movements=_movements_of(access.officer, day, day),
             clock_key=timezone.now().strftime("%Y%m%d%H%M%S%f"),
+            clock_state=clock_state(events),
+            office_sites=[
+                {
+                    "name": s.name,
+                    "latitude": float(s.latitude),
+                    "longitude": float(s.longitude),
+                    "radius": s.radius_m,
+                }
+                for s in services.sites_for(access.officer)
+            ],
         )
     return context
+
+
+def clock_state(events) -> str:
+    """The clock card's state: "in" after a clock-in (it offers Daftar Keluar), else "out"."""
+    directions = [e.direction for e in events if e.direction in ("in", "out") and not e.overridden_by_device]
+    return "in" if directions and directions[-1] == "in" else "out"
 
 
 @login_required
@@ -92,6 +121,8 @@ def clock(request):
             user_agent=request.headers.get("User-Agent", ""),
             ip=client_ip(request),
             user=request.user,
+            tap=tap_from(data),
+            refuse_out_without_in=True,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -213,6 +213,7 @@ def team_today(officers: QuerySet, today: date) -> dict:
                 "codes": codes,
                 "first_in": _local(record.first_in) if record else None,
                 "last_out": _local(record.last_out) if record else None,
+                "sent_late": bool(event and event.sent_late),  # made offline, sent later (pwa.js)
                 "movements": [
                     {
                         "id": m.pk,

@@ -27,6 +27,7 @@ class AgencySettingsForm(forms.ModelForm):
             "idle_timeout_minutes",
             "require_totp_for_admins",
             "task_log_edit_days",
+            "offline_punch_window_hours",
             "token_use_retention_days",
             "webhook_delivery_retention_days",
             "notification_retention_days",
@@ -61,6 +62,7 @@ class AgencySettingsForm(forms.ModelForm):
         # Left out of a form posted by an older page or client: keep the current value.
         self.fields["task_log_edit_days"].required = False
         self.fields["no_location_mode"].required = False
+        self.fields["offline_punch_window_hours"].required = False
         for name in RETENTION_FIELDS:
             self.fields[name].required = False
 
@@ -89,6 +91,14 @@ class AgencySettingsForm(forms.ModelForm):
             return self.instance.task_log_edit_days if self.instance.pk else 3
         if not 0 <= value <= 31:
             raise forms.ValidationError(_("Choose between 0 and 31 days."), code="task_log_days")
+        return value
+
+    def clean_offline_punch_window_hours(self) -> int:
+        value = self.cleaned_data["offline_punch_window_hours"]
+        if value is None:  # not posted (an older page or client): keep the current value
+            return self.instance.offline_punch_window_hours if self.instance.pk else 72
+        if not 1 <= value <= 720:
+            raise forms.ValidationError(_("Choose between 1 and 720 hours (30 days)."), code="offline_window")
         return value
 
     def clean_idle_timeout_minutes(self) -> int:

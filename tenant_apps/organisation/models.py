@@ -77,6 +77,14 @@ class AgencyProfile(models.Model):
         default=3,
         help_text=_("0: only today's log. 3: today and the three days before."),
     )
+    offline_punch_window_hours = models.PositiveSmallIntegerField(
+        _("hours an offline clock-in may wait on the phone"),
+        default=72,
+        help_text=_(
+            "A clock-in or clock-out kept on a phone without a connection is accepted this long after it "
+            "was made."
+        ),
+    )
     # Retention (nightly jobs in opendata and notifications): rows older than this many days are
     # deleted; 0 keeps them for ever.
     token_use_retention_days = models.PositiveIntegerField(

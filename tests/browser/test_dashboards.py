@@ -101,7 +101,9 @@ def test_each_roles_dashboard_with_seeded_data(live_url, new_page, screenshot):
     officer = signed_in(new_page, url, OFFICERS[0][0])
     officer.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     expect(officer).to_have_url(f"{url}/")
-    expect(officer.locator("#clock-in")).to_be_visible()
+    # Clocked in (today's shift): the clock card offers only Daftar Keluar.
+    expect(officer.locator("#clock-out")).to_be_visible()
+    expect(officer.locator("#clock-in")).to_be_hidden()
     expect(officer.locator("#first-in")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
     expect(officer.locator("#year-colours li")).to_have_count(12)
     this_month = timezone.localdate().month
