@@ -37,7 +37,9 @@ urlpatterns = [
     path("account/two-factor/", account_views.two_factor_settings, name="two_factor"),
     path("account/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"),
     path(
-        "account/two-factor/backup-codes/", account_views.two_factor_backup_codes, name="two_factor_backup_codes"
+        "account/two-factor/backup-codes/",
+        account_views.two_factor_backup_codes,
+        name="two_factor_backup_codes",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

@@ -135,6 +135,8 @@ def test_only_the_user_themself_and_only_who_may_use_it(agency_a, agency_b, clie
     other.login_as(ADMIN_B, PASSWORD)
     enable_with_codes(other, agency_b.schema_name, ADMIN_B)
     with schema_context(agency_a.schema_name):
-        assert BackupCode.objects.count() == 10 and not BackupCode.objects.filter(used_at__isnull=False).exists()
+        assert (
+            BackupCode.objects.count() == 10 and not BackupCode.objects.filter(used_at__isnull=False).exists()
+        )
     with schema_context(agency_b.schema_name):
         assert set(BackupCode.objects.values_list("user__username", flat=True)) == {ADMIN_B}

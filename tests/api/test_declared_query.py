@@ -52,7 +52,9 @@ def test_declared_values_still_pass(as_user):
     admin, supervisor = as_user("admin"), as_user("supervisor_1")
     assert admin.get("/api/v1/officers/?active=true&limit=5&offset=0&role=pegawai").status_code == 200
     assert admin.get("/api/v1/attendance/sites/?active=false").status_code == 200
-    assert supervisor.get("/api/v1/tasks/?status=baru&priority=high&scope=team&overdue=false").status_code == 200
+    assert (
+        supervisor.get("/api/v1/tasks/?status=baru&priority=high&scope=team&overdue=false").status_code == 200
+    )
     assert as_user("officer_1").get("/api/v1/dashboard/me/?year=2026").status_code == 200
 
 
@@ -62,6 +64,8 @@ def test_the_message_speaks_the_users_language(as_user):
 
 
 def test_an_empty_location_status_in_the_clock_body_is_a_400(cast, office, as_user):
-    response = post_raw(as_user("officer_1"), "/api/v1/attendance/clock/", '{"direction": "in", "location_status": ""}')
+    response = post_raw(
+        as_user("officer_1"), "/api/v1/attendance/clock/", '{"direction": "in", "location_status": ""}'
+    )
     body = assert_error(response, 400)
     assert "location_status" in body["fields"], body

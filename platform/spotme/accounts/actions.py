@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from spotme.audit.events import client_ip, record_auth_event
 from spotme.audit.models import AuthEventKind
-from spotme.links import absolute_url
+from spotme.links import absolute_url, current_host
+from spotme.outbox import services as outbox
 
-from . import backup_codes, emails, two_factor
+from . import backup_codes, two_factor
 from .lockout import on_apex
 from .models import AuthenticatorDevice, User
 
@@ -55,7 +56,7 @@ def _throttle_reset_requests(username: str, request) -> None:
         raise TooManyResetRequests
 
 
-def _reset_link(user: User) -> str:
+def reset_link(user: User, *, host: str | None = None) -> str:
     path = reverse(
         "password_reset_confirm",
         kwargs={
@@ -64,7 +65,7 @@ def _reset_link(user: User) -> str:
         },
     )
     # To the agency's configured host (where the account lives), never the Host header's.
-    return absolute_url(path)
+    return absolute_url(path, host=host)
 
 
 def request_password_reset(username: str, *, request) -> bool:
@@ -87,16 +88,12 @@ def request_password_reset(username: str, *, request) -> bool:
             sent=sent,
         )
         if sent:
+            # Through the outbox, in this transaction: sent after the commit, or by the relay when
+            # the broker was away then (spotme.accounts.tasks).
             tenant = getattr(request, "tenant", None)
-            context = {
-                "name": user.get_full_name(),
-                "username": user.get_username(),
-                "link": _reset_link(user),
-                "agency_name": "" if on_apex() else getattr(tenant, "name", ""),
-                "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-            }
-            to, language = user.email, user.preferred_language or get_language()
-            transaction.on_commit(lambda: emails.password_reset(to=to, language=language, context=context))
+            agency_name = "" if on_apex() else getattr(tenant, "name", "")
+            language = user.preferred_language or get_language()
+            outbox.enqueue("accounts.send_password_reset", user.pk, language, current_host(), agency_name)
     return sent
 
 
@@ -126,7 +123,9 @@ def enable_totp(device: AuthenticatorDevice, code: str, *, request=None) -> two_
         device.confirmed = True
         record_auth_event(AuthEventKind.TOTP_ENABLED, request=request, user=device.user)
         codes = backup_codes.replace(device.user)
-        record_auth_event(AuthEventKind.BACKUP_CODES_CREATED, request=request, user=device.user, count=len(codes))
+        record_auth_event(
+            AuthEventKind.BACKUP_CODES_CREATED, request=request, user=device.user, count=len(codes)
+        )
     return dataclasses.replace(check, backup_codes=tuple(codes))
 
 
@@ -140,7 +139,9 @@ def _check_any_code(device: AuthenticatorDevice, code: str) -> two_factor.CodeCh
 def _record_backup_code_use(check: two_factor.CodeCheck, user: User, request, purpose: str) -> None:
     if check.ok and check.by_backup_code:
         left = backup_codes.remaining(user)
-        record_auth_event(AuthEventKind.BACKUP_CODE_USED, request=request, user=user, purpose=purpose, left=left)
+        record_auth_event(
+            AuthEventKind.BACKUP_CODE_USED, request=request, user=user, purpose=purpose, left=left
+        )
 
 
 def replace_backup_codes(user: User, code: str, *, request=None) -> list[str]:

@@ -107,3 +107,6 @@ class BackupCode(models.Model):
     class Meta:
         verbose_name = _("backup code")
         verbose_name_plural = _("backup codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} {'used' if self.used_at else 'unused'}"
