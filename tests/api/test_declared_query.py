@@ -69,3 +69,27 @@ def test_an_empty_location_status_in_the_clock_body_is_a_400(cast, office, as_us
     )
     body = assert_error(response, 400)
     assert "location_status" in body["fields"], body
+
+
+def test_json_endpoints_take_a_json_object_only(as_user):
+    """Found by the long run: a form body (or a bare number) was parsed as an empty form and
+    answered 200. These endpoints now take JSON objects only, as their schema says."""
+    admin = as_user("admin")
+    form = admin.put(
+        "/api/v1/devices/settings/", "2.5e-286", content_type="application/x-www-form-urlencoded"
+    )
+    assert_error(form, 415)
+    assert_error(
+        post_raw(admin, "/api/v1/devices/settings/", "2.5e-286", method="patch"), 400, "not_an_object"
+    )
+    officer = as_user("officer_1")
+    read = officer.post(
+        "/api/v1/notifications/read/", "ids=1&ids=2", content_type="application/x-www-form-urlencoded"
+    )
+    assert_error(read, 415)
+    assert_error(post_raw(officer, "/api/v1/notifications/read/", "[[], null]"), 400, "not_an_object")
+    schema = admin.get("/api/schema/?format=json").json()["paths"]
+    assert list(schema["/api/v1/devices/settings/"]["put"]["requestBody"]["content"]) == ["application/json"]
+    assert list(schema["/api/v1/notifications/read/"]["post"]["requestBody"]["content"]) == [
+        "application/json"
+    ]
