@@ -111,7 +111,8 @@ def test(args: list[str]) -> int:
 def fuzz(args: list[str]) -> int:
     """The long schemathesis run: every operation, more examples (SPOTME_FUZZ_EXAMPLES, default 25)."""
     os.environ["SPOTME_FUZZ"] = "1"
-    return test(["-n", "1", "-m", "fuzz", "-s", "tests/api/test_schemathesis.py", *args])
+    # -n 0: in this process, so -s shows each role's figures (xdist workers swallow them).
+    return test(["-n", "0", "-m", "fuzz", "-s", "tests/api/test_schemathesis.py", *args])
 
 
 def bench(args: list[str]) -> int:

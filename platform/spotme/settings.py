@@ -237,6 +237,7 @@ MIDDLEWARE = [
     "spotme.security.PrivateResponseMiddleware",  # no-store for signed-in users and the API
     "django.middleware.locale.LocaleMiddleware",
     "spotme.middleware.RejectNulQueryMiddleware",  # after the locale: its 400 speaks the user's language
+    "spotme.api_query.DeclaredQueryMiddleware",  # API query values as the OpenAPI schema declares them
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

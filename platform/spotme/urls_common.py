@@ -39,6 +39,11 @@ urlpatterns = [
     ),
     path("account/two-factor/", account_views.two_factor_settings, name="two_factor"),
     path("account/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"),
+    path(
+        "account/two-factor/backup-codes/",
+        account_views.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
     # Django's language switch, which also saves the choice on the account (spotme.accounts.language)
     path("i18n/setlang/", account_language.set_language, name="set_language"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

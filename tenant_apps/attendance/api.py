@@ -134,6 +134,7 @@ def clock(request):
     """Daftar Masuk / Daftar Keluar. Send an `idempotency_key` (or the `Idempotency-Key` header):
     a retried request returns the first event (200) instead of making a second one (201)."""
     data = {k: v for k, v in request.data.items() if v is not None}
+    ClockRequest(data=data).is_valid(raise_exception=True)  # the body as the schema declares it
     key = request.headers.get("Idempotency-Key") or data.get("idempotency_key", "")
     form = ClockForm({**data, "idempotency_key": key})
     if not form.is_valid():

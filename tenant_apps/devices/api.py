@@ -13,6 +13,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from spotme.api import StrictJSONParser
 from tenant_apps.people.api import AgencyViewSet
 
 from . import forms, services
@@ -179,7 +180,9 @@ class DeviceIntegrationViewSet(OrgAdminOnly, AgencyViewSet):
 
     @extend_schema(methods=["GET"], responses=IntegrationSerializer)
     @extend_schema(methods=["PUT", "PATCH"], request=IntegrationSerializer, responses=IntegrationSerializer)
-    @action(detail=False, methods=["get", "put", "patch"], url_path="settings")
+    @action(
+        detail=False, methods=["get", "put", "patch"], url_path="settings", parser_classes=[StrictJSONParser]
+    )
     def integration_settings(self, request):
         integration = DeviceIntegration.current()
         if request.method == "GET":

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, parser_classes
 from rest_framework.response import Response
+
+from spotme.api import StrictJSONParser
 
 from . import services
 from .models import Notification
@@ -42,6 +44,7 @@ class MarkReadRequest(serializers.Serializer):
     responses=inline_serializer("Marked", {"marked": serializers.IntegerField()}),
 )
 @api_view(["POST"])
+@parser_classes([StrictJSONParser])  # a JSON object only: a form body is not what the schema says
 def mark_read(request):
     """Mark the given notifications read (all of yours when `ids` is absent)."""
     body = MarkReadRequest(data=request.data)

@@ -578,12 +578,11 @@ class WebhookDeliveryViewSet(OrgAdminViewSet, mixins.ListModelMixin, mixins.Retr
     )
     @action(detail=True, methods=["post"])
     def redeliver(self, request, pk=None):
-        from functools import partial
-
         from django.db import connection
 
         from .tasks import enqueue
 
-        delivery = sending.redeliver(self.get_object())
-        transaction.on_commit(partial(enqueue, connection.schema_name, [delivery.pk]))
+        with transaction.atomic():
+            delivery = sending.redeliver(self.get_object())
+            enqueue(connection.schema_name, [delivery.pk])  # the outbox, in this transaction
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

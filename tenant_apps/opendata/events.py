@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -105,7 +104,8 @@ def publish(schema_name: str, items_by_event: dict) -> list[int]:
     from .tasks import enqueue
 
     created: list[int] = []
-    with schema_context(schema_name):
+    # The deliveries and their outbox rows in one transaction (tasks.enqueue).
+    with schema_context(schema_name), transaction.atomic():
         endpoints = list(WebhookEndpoint.objects.filter(is_active=True))
         wanted = {e: [ep for ep in endpoints if e in ep.events] for e in items_by_event}
         if not any(wanted.values()):
@@ -119,8 +119,8 @@ def publish(schema_name: str, items_by_event: dict) -> list[int]:
                     delivery = _delivery(endpoint, event, data, dedup_key, context)
                     if delivery is not None:
                         created.append(delivery.pk)
-    if created:
-        enqueue(schema_name, created)
+        if created:
+            enqueue(schema_name, created)
     return created
 
 
@@ -130,7 +130,7 @@ def send_ping(endpoint: WebhookEndpoint) -> WebhookDelivery:
     delivery = _delivery(endpoint, PING, {"message": "SPOT-Me webhook test"}, None, context)
     from .tasks import enqueue
 
-    transaction.on_commit(partial(enqueue, connection.schema_name, [delivery.pk]))
+    enqueue(connection.schema_name, [delivery.pk])  # in the caller's transaction, via the outbox
     return delivery
 
 

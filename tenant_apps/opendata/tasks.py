@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -28,7 +29,19 @@ def deliver_webhook(delivery_id: int) -> str:
 
 
 def enqueue(schema_name: str, delivery_ids) -> None:
-    """Enqueue in the schema the deliveries were written in, whatever schema the connection is on."""
+    """Ask for the deliveries' sending through the transactional outbox (spotme.outbox), in the
+    transaction that writes them and in their schema: published after its commit, or by the relay
+    when the broker was away then. Idempotent on the worker's side (delivery.attempt)."""
+    from spotme.outbox import services as outbox
+
+    with schema_context(schema_name), transaction.atomic():
+        for delivery_id in delivery_ids:
+            outbox.enqueue("opendata.deliver_webhook", delivery_id)
+
+
+def _send_now(schema_name: str, delivery_ids) -> None:
+    """The periodic sweep publishes directly: it runs again if the broker is away (no outbox rows
+    piling up for the same deliveries meanwhile)."""
     with schema_context(schema_name):
         for delivery_id in delivery_ids:
             deliver_webhook.delay(delivery_id)
@@ -46,7 +59,7 @@ def retry_due_everywhere() -> int:
         with schema_context(agency.schema_name):
             ids = list(due().values_list("pk", flat=True)[:1000])
         if ids:
-            enqueue(agency.schema_name, ids)
+            _send_now(agency.schema_name, ids)
             n += len(ids)
     return n
 

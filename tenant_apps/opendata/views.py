@@ -173,13 +173,12 @@ def delivery_detail(request, pk: int):
 @org_admin_only
 @require_POST
 def delivery_redeliver(request, pk: int):
-    from functools import partial
 
     from .tasks import enqueue
 
     delivery = get_object_or_404(WebhookDelivery, pk=pk)
     with transaction.atomic():
         sending.redeliver(delivery)
-        transaction.on_commit(partial(enqueue, connection.schema_name, [delivery.pk]))
+        enqueue(connection.schema_name, [delivery.pk])  # the outbox, in this transaction
     messages.success(request, _("The delivery will be sent again."))
     return redirect("opendata:delivery", pk=pk)

@@ -18,12 +18,21 @@ from spotme.audit.events import record_auth_event
 from spotme.audit.models import AuthEventKind
 from tenant_apps.organisation.models import OrgUnit, Role
 
-from . import emails
 from .models import Officer
 from .signals import officers_changed
 
 PROFILE_FIELDS = ("grade", "position", "org_unit", "supervisor", "join_date", "leave_date")
 USER_FIELDS = ("full_name", "email", "phone")
+
+
+def _email_password(officer, template: str, password: str) -> None:
+    """The password e-mail through the transactional outbox, in the caller's transaction: sent
+    after the commit, or by the relay when the broker was away (people.tasks.send_password_email;
+    the row holds the password encrypted)."""
+    from spotme.crypto import encrypt
+    from spotme.outbox import services as outbox
+
+    outbox.enqueue("people.send_password_email", officer.pk, template, encrypt(password))
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ def create_officer(
         record_auth_event(AuthEventKind.TEMPORARY_PASSWORD, request=request, user=user)
         officers_changed.send(sender=Officer, officer_ids=[officer.pk], change="created")
         if notify and email:
-            transaction.on_commit(lambda: emails.account_created(officer, password))
+            _email_password(officer, "account_created", password)
     return NewOfficer(officer=officer, temporary_password=password)
 
 
@@ -155,7 +164,7 @@ def issue_temporary_password(officer: Officer, *, request=None, notify: bool = T
         user.save(update_fields=["password", "must_change_password"])
         record_auth_event(AuthEventKind.TEMPORARY_PASSWORD, request=request, user=user)
         if notify and user.email:
-            transaction.on_commit(lambda: emails.temporary_password(officer, password))
+            _email_password(officer, "temporary_password", password)
     return password
 
 

@@ -24,16 +24,15 @@ from spotme.accounts.models import User
 EMAILS_PER_TASK = 200
 
 
-def queue_activation_emails(user_ids: list[int], schema_name: str) -> int:
-    """One task per EMAILS_PER_TASK accounts of the agency `schema_name` (call after commit; the
-    schema is explicit because the connection may be elsewhere by then). Returns the number of tasks."""
-    from .tasks import send_activation_emails
+def queue_activation_emails(user_ids: list[int]) -> int:
+    """One task per EMAILS_PER_TASK accounts, through the transactional outbox (spotme.outbox):
+    call inside the transaction that creates the accounts, in their agency's schema. Returns the
+    number of tasks."""
+    from spotme.outbox import services as outbox
 
     tasks = 0
     for start in range(0, len(user_ids), EMAILS_PER_TASK):
-        send_activation_emails.apply_async(
-            args=[list(user_ids[start : start + EMAILS_PER_TASK])], headers={"_schema_name": schema_name}
-        )
+        outbox.enqueue("people.send_activation_emails", list(user_ids[start : start + EMAILS_PER_TASK]))
         tasks += 1
     return tasks
 

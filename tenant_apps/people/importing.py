@@ -986,8 +986,7 @@ def import_officers(
                 from .activation import queue_activation_emails
 
                 report.activation_emails = len(with_email)
-                schema = connection.schema_name
-                transaction.on_commit(lambda: queue_activation_emails(with_email, schema))
+                queue_activation_emails(with_email)  # the outbox, in this transaction
             _finish_batch(batch, report, started)
     except IntegrityError:
         # Someone added one of these officers between the check and the write (outside this lock,

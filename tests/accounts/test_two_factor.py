@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from base64 import b32encode
 
 import pytest
@@ -28,6 +29,14 @@ def wrong(code: str) -> str:
 
 
 def enable(client, schema_name: str, username: str) -> TOTPDevice:
+    return enable_with_codes(client, schema_name, username)[0]
+
+
+def shown_codes(html: str) -> list[str]:
+    return re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", html)
+
+
+def enable_with_codes(client, schema_name: str, username: str) -> tuple[TOTPDevice, list[str]]:
     english(client)  # the messages below are read in English
     page = client.get("/account/two-factor/")
     html = page.content.decode()
@@ -37,11 +46,13 @@ def enable(client, schema_name: str, username: str) -> TOTPDevice:
     refused = client.post("/account/two-factor/", {"code": wrong(totp_code(device))})
     assert refused.status_code == 400 and "The code is incorrect" in refused.content.decode()
     done = client.post("/account/two-factor/", {"code": totp_code(device)})
-    assert done.status_code == 302
+    # On, and the backup codes shown this once (spotme.accounts.backup_codes).
+    codes = shown_codes(done.content.decode())
+    assert done.status_code == 200 and len(codes) == 10, done.content.decode()
     with schema_context(schema_name):
         device.refresh_from_db()
     assert device.confirmed
-    return device
+    return device, codes
 
 
 def test_an_operator_turns_it_on_and_then_needs_a_code(operator, operator_client, client_en, settings):

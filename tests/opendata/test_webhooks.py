@@ -25,6 +25,7 @@ from tenant_apps.people import actions
 from tenant_apps.people.models import Officer
 
 DAY = date(2026, 11, 23)
+ISSUE = {"id": 1, "officer": 1, "date": "2026-11-23"}
 
 
 def verify(secret: str, headers: dict, body: bytes, tolerance: int = 300) -> bool:
@@ -119,12 +120,13 @@ def test_a_500_is_retried_with_backoff_until_delivered(in_agency, hook, receiver
     assert all(verify(hook[1], r.headers, r.body) for r in receiver.requests)
 
 
-def test_network_errors_are_retried_and_the_last_attempt_fails(in_agency, receiver, settings):
+def test_network_errors_are_retried_and_the_last_attempt_fails(in_agency, receiver, settings, committed):
     settings.SPOTME_WEBHOOK_MAX_ATTEMPTS = 3
     endpoint = services.create_endpoint(
         url="http://127.0.0.1:9/nothing-listens", events=["issue.decided"]
     ).endpoint
-    publish(in_agency.agency.schema_name, {"issue.decided": [{"id": 1, "officer": 1, "date": "2026-11-23"}]})
+    with committed():  # the first attempt is published through the outbox after the commit
+        publish(in_agency.agency.schema_name, {"issue.decided": [ISSUE]})
     for _ in range(2):
         WebhookDelivery.objects.update(next_attempt_at=timezone.now())
         retry_due_everywhere()
@@ -247,7 +249,7 @@ def test_ping_and_secret_rotation(in_agency, hook, receiver, committed):
     assert new_secret not in endpoint.secret_encrypted and endpoint.secret == new_secret
 
 
-def test_private_addresses_and_plain_http_refused_in_production(in_agency, receiver, settings):
+def test_private_addresses_and_plain_http_refused_in_production(in_agency, receiver, settings, committed):
     settings.SPOTME_WEBHOOK_ALLOW_PRIVATE = False
     settings.SPOTME_WEBHOOK_ALLOW_HTTP = False
     for url in (receiver.url, "https://127.0.0.1/x", "https://169.254.169.254/latest", "https://10.0.0.5/x"):
@@ -259,7 +261,8 @@ def test_private_addresses_and_plain_http_refused_in_production(in_agency, recei
     settings.SPOTME_WEBHOOK_ALLOW_PRIVATE = settings.SPOTME_WEBHOOK_ALLOW_HTTP = True
     services.create_endpoint(url=receiver.url, events=["issue.decided"])
     settings.SPOTME_WEBHOOK_ALLOW_PRIVATE = False
-    publish(in_agency.agency.schema_name, {"issue.decided": [{"id": 1, "officer": 1, "date": "2026-11-23"}]})
+    with committed():
+        publish(in_agency.agency.schema_name, {"issue.decided": [ISSUE]})
     [delivery] = deliveries()
     assert receiver.requests == [] and delivery.last_error.startswith("refused")
 

@@ -43,7 +43,11 @@ def test_worker_retries_a_500_with_backoff(webhook_worker, receiver):
             if delivery is not None and delivery.status != DeliveryStatus.PENDING:
                 break
         time.sleep(0.3)
-    assert delivery.status == DeliveryStatus.DELIVERED, (delivery.attempts, delivery.last_error)
+    from spotme.outbox.models import OutboxMessage
+
+    with schema_context(agency.schema_name):
+        rows = list(OutboxMessage.objects.values())
+    assert delivery.status == DeliveryStatus.DELIVERED, (delivery.attempts, delivery.last_error, rows)
     with schema_context(agency.schema_name):
         log = list(delivery.log.all())
     assert [a.status_code for a in log] == [500, 200]

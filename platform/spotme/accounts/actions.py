@@ -3,6 +3,7 @@ writes, records the event and sends its email (after commit) together."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from axes.utils import reset as reset_lockout
@@ -19,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from spotme.audit.events import client_ip, record_auth_event
 from spotme.audit.models import AuthEventKind
-from spotme.links import absolute_url
+from spotme.links import absolute_url, current_host
+from spotme.outbox import services as outbox
 
-from . import emails, two_factor
+from . import backup_codes, two_factor
 from .lockout import on_apex
 from .models import AuthenticatorDevice, User
 
@@ -54,7 +56,7 @@ def _throttle_reset_requests(username: str, request) -> None:
         raise TooManyResetRequests
 
 
-def _reset_link(user: User) -> str:
+def reset_link(user: User, *, host: str | None = None) -> str:
     path = reverse(
         "password_reset_confirm",
         kwargs={
@@ -63,7 +65,7 @@ def _reset_link(user: User) -> str:
         },
     )
     # To the agency's configured host (where the account lives), never the Host header's.
-    return absolute_url(path)
+    return absolute_url(path, host=host)
 
 
 def request_password_reset(username: str, *, request) -> bool:
@@ -86,16 +88,12 @@ def request_password_reset(username: str, *, request) -> bool:
             sent=sent,
         )
         if sent:
+            # Through the outbox, in this transaction: sent after the commit, or by the relay when
+            # the broker was away then (spotme.accounts.tasks).
             tenant = getattr(request, "tenant", None)
-            context = {
-                "name": user.get_full_name(),
-                "username": user.get_username(),
-                "link": _reset_link(user),
-                "agency_name": "" if on_apex() else getattr(tenant, "name", ""),
-                "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-            }
-            to, language = user.email, user.preferred_language or get_language()
-            transaction.on_commit(lambda: emails.password_reset(to=to, language=language, context=context))
+            agency_name = "" if on_apex() else getattr(tenant, "name", "")
+            language = user.preferred_language or get_language()
+            outbox.enqueue("accounts.send_password_reset", user.pk, language, current_host(), agency_name)
     return sent
 
 
@@ -124,7 +122,41 @@ def enable_totp(device: AuthenticatorDevice, code: str, *, request=None) -> two_
         AuthenticatorDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
         record_auth_event(AuthEventKind.TOTP_ENABLED, request=request, user=device.user)
-    return check
+        codes = backup_codes.replace(device.user)
+        record_auth_event(
+            AuthEventKind.BACKUP_CODES_CREATED, request=request, user=device.user, count=len(codes)
+        )
+    return dataclasses.replace(check, backup_codes=tuple(codes))
+
+
+def _check_any_code(device: AuthenticatorDevice, code: str) -> two_factor.CodeCheck:
+    """A code from the app, or one of the backup codes (spent by this check)."""
+    if backup_codes.looks_like(code):
+        return dataclasses.replace(two_factor.check_backup_code(device, code), by_backup_code=True)
+    return two_factor.check_code(device, code)
+
+
+def _record_backup_code_use(check: two_factor.CodeCheck, user: User, request, purpose: str) -> None:
+    if check.ok and check.by_backup_code:
+        left = backup_codes.remaining(user)
+        record_auth_event(
+            AuthEventKind.BACKUP_CODE_USED, request=request, user=user, purpose=purpose, left=left
+        )
+
+
+def replace_backup_codes(user: User, code: str, *, request=None) -> list[str]:
+    """A new set of backup codes (the old set stops working); needs a current code."""
+    device = two_factor.confirmed_device(user)
+    if device is None:
+        raise ValidationError(_("Turn on two-factor authentication first."), code="totp_off")
+    check = _check_any_code(device, code)  # outside the write: a wrong code's back-off is kept
+    if not check.ok:
+        raise ValidationError(code_error(check), code="totp_invalid")
+    with transaction.atomic():
+        _record_backup_code_use(check, user, request, "new_backup_codes")
+        codes = backup_codes.replace(user)
+        record_auth_event(AuthEventKind.BACKUP_CODES_CREATED, request=request, user=user, count=len(codes))
+    return codes
 
 
 def disable_totp(user: User, code: str, *, request=None) -> None:
@@ -136,11 +168,13 @@ def disable_totp(user: User, code: str, *, request=None) -> None:
         raise ValidationError(
             _("Your agency requires two-factor authentication for administrators."), code="totp_required"
         )
-    check = two_factor.check_code(device, code)
+    check = _check_any_code(device, code)
     if not check.ok:
         raise ValidationError(code_error(check), code="totp_invalid")
     with transaction.atomic():
+        _record_backup_code_use(check, user, request, "disable")
         AuthenticatorDevice.objects.filter(user=user).delete()
+        backup_codes.remove(user)
         record_auth_event(AuthEventKind.TOTP_DISABLED, request=request, user=user)
 
 
@@ -149,13 +183,18 @@ def check_login_code(user: User, code: str, *, request=None) -> two_factor.CodeC
     device = two_factor.confirmed_device(user)
     if device is None:
         return two_factor.CodeCheck(ok=False)
-    check = two_factor.check_code(device, code)
-    if not check.ok:
-        record_auth_event(AuthEventKind.LOGIN_FAILED, request=request, user=user, actor=None, step="totp")
+    with transaction.atomic():  # a backup code is spent and its use recorded together
+        check = _check_any_code(device, code)
+        if not check.ok:
+            step = "backup_code" if check.by_backup_code else "totp"
+            record_auth_event(AuthEventKind.LOGIN_FAILED, request=request, user=user, actor=None, step=step)
+        _record_backup_code_use(check, user, request, "login")
     return check
 
 
 def code_error(check: two_factor.CodeCheck) -> str:
     if check.retry_at is not None:
         return _("Too many wrong codes. Wait a moment, then enter the current code.")
+    if check.by_backup_code:
+        return _("This backup code is not valid or has already been used.")
     return _("The code is incorrect or has expired. Enter the current code from your authenticator app.")

@@ -86,3 +86,26 @@ class TotpCodeForm(forms.Form):
         if not code.isdigit() or len(code) not in (6, 8):
             raise forms.ValidationError(_("Enter the 6-digit code."), code="totp_format")
         return code
+
+
+class LoginCodeForm(TotpCodeForm):
+    """A code from the app, or one of the backup codes (spotme.accounts.backup_codes)."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a backup code"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code", "size": 12}),
+    )
+
+    def clean_code(self) -> str:
+        from .backup_codes import looks_like, normalise
+
+        value = self.cleaned_data["code"]
+        if looks_like(value):
+            return normalise(value)
+        code = "".join(value.split())
+        if not code.isdigit() or len(code) not in (6, 8):
+            raise forms.ValidationError(
+                _("Enter the 6-digit code from your app, or a backup code."), code="totp_format"
+            )
+        return code

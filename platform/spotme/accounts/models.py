@@ -91,3 +91,22 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
     get_throttle_factor = TOTPDevice.get_throttle_factor
     config_url = TOTPDevice.config_url
     _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+
+class BackupCode(models.Model):
+    """One single-use code for signing in when the authenticator app is lost (spotme.accounts.
+    backup_codes). Only a salted SHA-256 of the code is kept: the code itself is shown once, when
+    the set is made. A code is random (about 50 bits), so a fast salted hash is enough; the tries
+    are throttled like the app's codes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="backup_codes")
+    digest = models.CharField(max_length=100)  # "<salt hex>$<sha256 hex of salt + code>"
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("backup code")
+        verbose_name_plural = _("backup codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} {'used' if self.used_at else 'unused'}"

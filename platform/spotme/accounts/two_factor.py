@@ -92,6 +92,8 @@ def normalise_code(value: str) -> str:
 class CodeCheck:
     ok: bool
     retry_at: datetime | None = None  # too many wrong codes: the next try is accepted from then
+    backup_codes: tuple[str, ...] = ()  # a new set made with this check, to be shown once
+    by_backup_code: bool = False
 
 
 def check_code(device: AuthenticatorDevice, code: str) -> CodeCheck:
@@ -103,6 +105,23 @@ def check_code(device: AuthenticatorDevice, code: str) -> CodeCheck:
         if not allowed:
             return CodeCheck(ok=False, retry_at=(info or {}).get("locked_until"))
         return CodeCheck(ok=bool(device.verify_token(normalise_code(code))))
+
+
+def check_backup_code(device: AuthenticatorDevice, code: str) -> CodeCheck:
+    """Spend one of the user's backup codes, throttled together with the app's codes (django-otp's
+    back-off on the device): a wrong backup code delays the next try of either kind."""
+    from . import backup_codes
+
+    with transaction.atomic():
+        device = AuthenticatorDevice.objects.select_for_update().get(pk=device.pk)
+        allowed, info = device.verify_is_allowed()
+        if not allowed:
+            return CodeCheck(ok=False, retry_at=(info or {}).get("locked_until"))
+        if backup_codes.use(device.user, code):
+            device.throttle_reset()
+            return CodeCheck(ok=True)
+        device.throttle_increment()
+        return CodeCheck(ok=False)
 
 
 # --- the session ------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from spotme.audit.events import record_auth_event
 from spotme.audit.models import AuthEventKind
 
-from . import actions, idle, language, two_factor
-from .forms import TotpCodeForm, login_form_class, password_reset_form_class
+from . import actions, backup_codes, idle, language, two_factor
+from .forms import LoginCodeForm, TotpCodeForm, login_form_class, password_reset_form_class
 
 
 class LoginView(auth_views.LoginView):
@@ -121,11 +121,15 @@ def login_verify(request):
     """The second step of a login: the code from the authenticator app."""
     if two_factor.session_state(request) != two_factor.VERIFY:
         return redirect(_next_url(request))
-    form = TotpCodeForm(request.POST or None)
+    form = LoginCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check = actions.check_login_code(request.user, form.cleaned_data["code"], request=request)
         if check.ok:
             two_factor.mark_verified(request, two_factor.confirmed_device(request.user))
+            if check.by_backup_code:
+                left = backup_codes.remaining(request.user)
+                note = _("You signed in with a backup code. Backup codes left: %(count)d.") % {"count": left}
+                messages.warning(request, note)
             return redirect(_next_url(request))
         form.add_error("code", actions.code_error(check))
     return render(
@@ -145,11 +149,7 @@ def two_factor_settings(request):
         raise PermissionDenied
     device = two_factor.confirmed_device(user)
     if device is not None:
-        return render(
-            request,
-            "accounts/two_factor.html",
-            {"enabled": True, "form": TotpCodeForm(), "required": two_factor.is_required(user, request)},
-        )
+        return _enabled_page(request)
     pending = two_factor.pending_device(user)
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +157,7 @@ def two_factor_settings(request):
         if check.ok:
             two_factor.mark_verified(request, pending)
             messages.success(request, _("Two-factor authentication is on."))
-            return redirect("two_factor")
+            return _enabled_page(request, new_codes=check.backup_codes)  # shown this once only
         form.add_error("code", actions.code_error(check))
     context = {
         "enabled": False,
@@ -169,13 +169,47 @@ def two_factor_settings(request):
     return render(request, "accounts/two_factor.html", context, status=400 if form.errors else 200)
 
 
+def _enabled_page(request, *, new_codes=(), form=None, status=200):
+    user = request.user
+    context = {
+        "enabled": True,
+        "form": LoginCodeForm(),
+        "codes_form": form or LoginCodeForm(prefix="codes"),
+        "required": two_factor.is_required(user, request),
+        "new_codes": new_codes,
+        "codes_left": backup_codes.remaining(user),
+    }
+    return render(request, "accounts/two_factor.html", context, status=status)
+
+
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def two_factor_backup_codes(request):
+    """A new set of backup codes, shown once; the old set stops working."""
+    if not two_factor.may_use(request.user):
+        raise PermissionDenied
+    form = LoginCodeForm(request.POST, prefix="codes")
+    if form.is_valid():
+        try:
+            codes = actions.replace_backup_codes(request.user, form.cleaned_data["code"], request=request)
+        except ValidationError as exc:
+            form.add_error("code", exc.messages[0])
+        else:
+            messages.success(request, _("New backup codes made. The earlier ones no longer work."))
+            return _enabled_page(request, new_codes=codes)
+    if two_factor.confirmed_device(request.user) is None:
+        return redirect("two_factor")
+    return _enabled_page(request, form=form, status=400)
+
+
 @sensitive_post_parameters()
 @login_required
 @require_POST
 def two_factor_disable(request):
     if not two_factor.may_use(request.user):
         raise PermissionDenied
-    form = TotpCodeForm(request.POST)
+    form = LoginCodeForm(request.POST)
     if form.is_valid():
         try:
             actions.disable_totp(request.user, form.cleaned_data["code"], request=request)

@@ -19,6 +19,8 @@ class AuthEventKind(models.TextChoices):
     ROLE_CHANGED = "role_changed", _("Roles changed")
     TOTP_ENABLED = "totp_enabled", _("Two-factor authentication enabled")
     TOTP_DISABLED = "totp_disabled", _("Two-factor authentication disabled")
+    BACKUP_CODES_CREATED = "backup_codes_created", _("Backup codes created")
+    BACKUP_CODE_USED = "backup_code_used", _("Backup code used")
 
 
 class AuthEvent(models.Model):
