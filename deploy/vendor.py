@@ -35,6 +35,8 @@ FILES: list[tuple[str, str, Path]] = [
     ("leaflet", "dist/images/marker-icon.png", STATIC_VENDOR / "leaflet/images/marker-icon.png"),
     ("leaflet", "dist/images/marker-icon-2x.png", STATIC_VENDOR / "leaflet/images/marker-icon-2x.png"),
     ("leaflet", "dist/images/marker-shadow.png", STATIC_VENDOR / "leaflet/images/marker-shadow.png"),
+    ("leaflet", "dist/images/layers.png", STATIC_VENDOR / "leaflet/images/layers.png"),
+    ("leaflet", "dist/images/layers-2x.png", STATIC_VENDOR / "leaflet/images/layers-2x.png"),
     ("leaflet", "LICENSE", STATIC_VENDOR / "leaflet/LICENSE"),
     ("axe-core", "axe.min.js", TEST_VENDOR / "axe.min.js"),
     ("axe-core", "LICENSE", TEST_VENDOR / "axe-core.LICENSE"),
@@ -60,7 +62,14 @@ def vendor() -> None:
     entries = []
     for package, inner, dest in FILES:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / "node_modules" / package / inner, dest)
+        source = ROOT / "node_modules" / package / inner
+        if dest.suffix == ".js":
+            # No source maps are shipped: the comment would point at a missing file (and whitenoise's
+            # manifest storage refuses a reference it cannot resolve).
+            lines = source.read_text().splitlines(keepends=True)
+            dest.write_text("".join(ln for ln in lines if not ln.startswith("//# sourceMappingURL=")))
+        else:
+            shutil.copyfile(source, dest)
         entries.append({
             "package": package,
             "version": versions[package],
@@ -86,7 +95,7 @@ def check() -> list[str]:
         if not path.exists():
             problems.append(f"{entry['path']} is missing")
         elif _sha256(path) != entry["sha256"]:
-            problems.append(f"{entry['path']} differs from what npm installed")
+            problems.append(f"{entry['path']} differs from what npm installed (less its source-map comment)")
         if versions.get(entry["package"]) != entry["version"]:
             problems.append(
                 f"{entry['path']}: {entry['package']} {entry['version']} copied, "

@@ -617,6 +617,7 @@ SPECTACULAR_SETTINGS = {
         "MovementStatusEnum": "tenant_apps.movements.models.Movement.Status",
         "MovementApprovalEnum": "tenant_apps.movements.models.Movement.Approval",
         "WebhookDeliveryStatusEnum": "tenant_apps.opendata.models.DeliveryStatus",
+        "IssueStatusEnum": "tenant_apps.attendance.models.IssueStatus",
     },
 }
 

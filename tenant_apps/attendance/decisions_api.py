@@ -79,6 +79,7 @@ def issues_to_decide(request):
 
 @extend_schema(
     tags=["attendance"],
+    operation_id="v1_attendance_issues_decide_many",
     summary="Accept or reject several answered issues with one comment: all or nothing. Every issue "
     "must be yours to decide and answered (400 `not_decidable` / `not_answered`, nothing decided). "
     "Each officer is notified and each decision is in the audit trail, as for a single decision.",

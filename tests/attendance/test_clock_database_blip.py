@@ -9,6 +9,7 @@ from datetime import date
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import OperationalError, connection
 from django_tenants.utils import schema_context
 
@@ -63,7 +64,7 @@ def test_the_api_answers_503_not_recorded_in_malay_or_english(cast, client_as, d
     assert response.status_code == 503 and response["Retry-After"] == "3"
     assert response.json()["code"] == "unavailable"
     assert response.json()["detail"].startswith("Tidak direkodkan")
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.post(
         "/api/v1/attendance/clock/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )

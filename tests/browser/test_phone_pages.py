@@ -174,10 +174,12 @@ def set_up():
             Access(supervisor.user),
             title="Sediakan laporan kehadiran suku tahun",
             description="Gunakan laporan bulanan unit.",
-            due_date=today - timedelta(days=1),
+            due_date=timezone.localdate() + timedelta(days=7),
             priority="high",
             assignees=[officer],
         )
+        # Overdue, so its highlighting is on the page too (a past due date is refused at creation).
+        type(task).objects.filter(pk=task.pk).update(due_date=today - timedelta(days=1))
         entry = tasks.save_log_entry(
             officer,
             TaskLogEntry(officer=officer),

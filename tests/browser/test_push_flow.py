@@ -41,8 +41,6 @@ pytestmark = pytest.mark.browser
 SUBDOMAIN = "jabatan-tolak"
 SUPERVISOR = ("800606105017", "Penyelia Tolak")
 OFFICER = ("930303105018", "Dayang binti Ismail")
-ROOT_WORKER = "importScripts('/static/spotme/sw-push.js');"
-
 # The browser's push service, stood in for (see the module's docstring). Kept in localStorage so a
 # reload still finds "this browser's" subscription, as a real one would.
 FAKE_PUSH_SERVICE = """
@@ -90,10 +88,7 @@ def set_up_agency():
 def browser_with_root_worker(new_page, base: str, subscription: dict | None = None):
     page = new_page()
     page.context.grant_permissions(["notifications"], origin=base)
-    page.context.route(
-        f"{base}/sw.js",
-        lambda route: route.fulfill(status=200, content_type="text/javascript", body=ROOT_WORKER),
-    )
+    # The product's own service worker (/sw.js, spotme/web/pwa.py), which imports sw-push.js.
     if subscription is not None:
         page.add_init_script(FAKE_PUSH_SERVICE % json.dumps(subscription))
     page.goto(base + "/login/")

@@ -3,6 +3,7 @@ stopped renewing it (killed) frees the agency within SPOTME_LEASE_SECONDS, not 1
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models.functions import Now
 from django_tenants.utils import schema_context
 
@@ -46,7 +47,7 @@ def test_busy_message_in_english(cast, client_for, device_api):
     client = admin(cast, client_for)
     with schema_context(cast.agency.schema_name):
         tasks.acquire_lease()
-    client.cookies.pop("django_language", None)
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)  # no choice on this browser: the header decides
     response = client.post("/api/v1/devices/pull/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409
     assert "A pull is already running" in response.json()["detail"]
