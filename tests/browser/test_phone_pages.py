@@ -101,6 +101,7 @@ SKIPPED = {
     "tasks/attachments/<int:pk>/": "file download",
     "api/schema/": "OpenAPI schema (JSON/YAML)",
     "api/docs/": "Swagger UI: a third-party page for developers",
+    "notifications/devices/<int:pk>/remove/": "POST only (removes a push device)",
 }
 
 
