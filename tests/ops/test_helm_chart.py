@@ -183,6 +183,9 @@ def test_configuration_and_secrets(chart):
     refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in env if "valueFrom" in e}
     assert refs["DATABASE_URL"] == {"name": "spotme", "key": "DATABASE_URL"}
     assert refs["SENTRY_DSN"]["optional"] is True
+    # The key of the secrets stored encrypted reaches the pods (without it, one is derived from
+    # SECRET_KEY, and rotating SECRET_KEY would make every stored secret unreadable).
+    assert refs["SPOTME_FIELD_KEY"] == {"name": "spotme", "key": "SPOTME_FIELD_KEY", "optional": True}
 
 
 def test_existing_secret_replaces_the_charts_secret(chart):

@@ -82,7 +82,7 @@ env:
         name: {{ include "spotme.secretName" $root }}
         key: {{ $key }}
   {{- end }}
-  {{- range $key := list "SENTRY_DSN" "EMAIL_HOST_PASSWORD" "SPOTME_METRICS_TOKEN" "SPOTME_VAPID_PRIVATE_KEY" "SPOTME_VAPID_PUBLIC_KEY" }}
+  {{- range $key := list "SENTRY_DSN" "EMAIL_HOST_PASSWORD" "SPOTME_METRICS_TOKEN" "SPOTME_FIELD_KEY" "SPOTME_VAPID_PRIVATE_KEY" "SPOTME_VAPID_PUBLIC_KEY" }}
   - name: {{ $key }}
     valueFrom:
       secretKeyRef:
