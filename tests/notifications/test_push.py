@@ -283,12 +283,16 @@ def test_unsubscribing_this_browser(cast, client_for, supervisor_phone):
 
 # --- bad input ---------------------------------------------------------------------------------------
 
+# A fixed key (not a random one): its base64url text holds both "-" and "_", so the
+# "base64, not base64url" case below always differs from the good key.
 GOOD_KEY = b64url(
-    ec.generate_private_key(ec.SECP256R1())
+    ec.derive_private_key(7, ec.SECP256R1())
     .public_key()
     .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
 )
 GOOD_AUTH = b64url(b"0123456789abcdef")
+STANDARD_BASE64_KEY = GOOD_KEY.translate(str.maketrans("-_", "+/"))
+assert STANDARD_BASE64_KEY != GOOD_KEY
 
 
 def body(endpoint="http://127.0.0.1:9/push/abc", p256dh=GOOD_KEY, auth=GOOD_AUTH):
@@ -310,7 +314,7 @@ def body(endpoint="http://127.0.0.1:9/push/abc", p256dh=GOOD_KEY, auth=GOOD_AUTH
         ({"endpoint": "http://127.0.0.1:9/push/abc", "keys": "abc"}, "keys"),
         (body(p256dh=GOOD_KEY[:-4]), "keys"),  # 62 bytes
         (body(p256dh="BA" + "A" * 85), "keys"),  # 65 bytes, not a point on the curve
-        (body(p256dh=GOOD_KEY.replace("-", "+")), "keys"),  # base64, not base64url
+        (body(p256dh=STANDARD_BASE64_KEY), "keys"),  # base64, not base64url
         (body(p256dh="x" * 500), "keys"),
         (body(auth=GOOD_AUTH[:-2]), "keys"),  # 15 bytes
         (body(auth="!!!!!!!!!!!!!!!!!!!!!!"), "keys"),
