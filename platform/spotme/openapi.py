@@ -1,7 +1,7 @@
 """The OpenAPI schema tells the truth about what every endpoint can answer (drf-spectacular hooks).
 
 Every operation can answer the API's one error shape (spotme.api.exception_handler) with 400, 401,
-403, 404, 405, 409 and 429; times of day are local wall-clock times (no offset), which the "time"
+403, 404, 405, 409 and 429, and one that takes a body also with 415 (a media type it does not parse); times of day are local wall-clock times (no offset), which the "time"
 format of OpenAPI (RFC 3339, offset required) would wrongly promise."""
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ LOCAL_TIME = {
     "description": "Local time of day in the agency's time zone (HH:MM[:SS]), without an offset.",
     "example": "08:00:00",
 }
+# Only for operations with a request body: a body in a media type the endpoint does not parse.
+BODY_ERROR_STATUSES = {"415": "The body's media type is not accepted here (send a JSON object)."}
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
 
 
@@ -68,7 +70,10 @@ def document_errors(result, generator, request, public):
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for status, description in ERROR_STATUSES.items():
+            statuses = dict(ERROR_STATUSES)
+            if "requestBody" in operation:
+                statuses.update(BODY_ERROR_STATUSES)
+            for status, description in statuses.items():
                 response = responses.get(status)
                 if response is None:
                     responses[status] = {

@@ -93,3 +93,9 @@ def test_json_endpoints_take_a_json_object_only(as_user):
     assert list(schema["/api/v1/notifications/read/"]["post"]["requestBody"]["content"]) == [
         "application/json"
     ]
+    # ... and the 415 they answer is a documented status, in the one error shape.
+    for path, method in (("/api/v1/devices/settings/", "put"), ("/api/v1/notifications/read/", "post")):
+        documented = schema[path][method]["responses"]["415"]["content"]["application/json"]["schema"]
+        assert documented == {"$ref": "#/components/schemas/Error"}, (path, documented)
+    # An operation with no body cannot answer 415 and does not claim to.
+    assert "415" not in schema["/api/v1/devices/settings/"]["get"]["responses"]
