@@ -17,32 +17,13 @@ from spotme.audit.models import LogEntry
 from tenant_apps.attendance import services
 from tenant_apps.attendance.models import AttendanceIssue, IssueStatus
 from tenant_apps.notifications.models import Kind, Notification
-from tests.fixtures.agencies import PASSWORD
 from tests.fixtures.attendance import INSIDE, at
+from tests.fixtures.language import say
 
 LANGUAGES = ["ms", "en"]
 MON = date(2025, 11, 17)
 TUE = MON + timedelta(days=1)
 NOT_DECIDABLE = "Some of the chosen issues are not yours to decide or no longer exist; nothing was decided."
-
-
-def say(language: str, message: str) -> str:
-    with translation.override(language):
-        text = translation.gettext(message)
-    if language == "ms":
-        assert text != message, f"no Malay for {message!r}"
-    return text
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str, language: str = "en"):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        client.cookies["spotme_lang"] = language
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -88,7 +69,7 @@ def test_the_list_shows_clock_in_minutes_reason_and_attachment(cast, answered, l
 
 def test_bulk_reject_with_one_comment_decides_audits_and_notifies_each(cast, answered, login):
     mon, tue = answered["mon"], answered["tue"]
-    response = login("supervisor_1").post(
+    response = login("supervisor_1", "en").post(
         "/attendance/team/issues/decide/",
         {"issue": [mon.pk, tue.pk], "decision": "reject", "comment": "Tiada bukti yang mencukupi"},
     )
@@ -135,7 +116,7 @@ def test_an_issue_out_of_scope_refuses_the_whole_batch(cast, answered, login, la
 
 def test_a_decided_issue_in_the_batch_refuses_it_all(cast, answered, login):
     mon, tue = answered["mon"], answered["tue"]
-    client = login("supervisor_1")
+    client = login("supervisor_1", "en")
     first = client.post(
         "/api/v1/attendance/issues/decide/",
         {"issues": [mon.pk], "accept": True},
@@ -153,7 +134,7 @@ def test_a_decided_issue_in_the_batch_refuses_it_all(cast, answered, login):
 
 
 def test_a_rejection_needs_a_comment(cast, answered, login):
-    response = login("supervisor_1").post(
+    response = login("supervisor_1", "en").post(
         "/api/v1/attendance/issues/decide/",
         {"issues": [answered["mon"].pk], "accept": False},
         content_type="application/json",
@@ -163,7 +144,7 @@ def test_a_rejection_needs_a_comment(cast, answered, login):
 
 
 def test_api_lists_what_to_decide_and_decides_many(cast, answered, login):
-    client = login("supervisor_1")
+    client = login("supervisor_1", "en")
     rows = client.get("/api/v1/attendance/issues/to-decide/").json()
     assert [r["id"] for r in rows] == [answered["mon"].pk, answered["tue"].pk]
     mon = rows[0]
@@ -184,7 +165,7 @@ def test_api_lists_what_to_decide_and_decides_many(cast, answered, login):
 
 @pytest.mark.parametrize("who", ["officer_1", "executive", "supervisor_2"])
 def test_lesser_roles_and_other_supervisors_cannot_decide(cast, answered, login, who):
-    client = login(who)
+    client = login(who, "en")
     body = {"issues": [answered["mon"].pk], "accept": True}
     api = client.post("/api/v1/attendance/issues/decide/", body, content_type="application/json")
     assert api.status_code == (400 if who == "supervisor_2" else 403)

@@ -26,23 +26,12 @@ from tenant_apps.attendance.models import (
     Policy,
     WorkingPattern,
 )
-from tests.fixtures.agencies import PASSWORD
 from tests.fixtures.attendance import INSIDE, OFFICE, OUTSIDE, at
 from tests.fixtures.people import ROLES, walk_matrix
 
 MON = date(2025, 11, 17)  # a Monday, no holiday in Selangor
 SULTAN_SELANGOR = date(2025, 12, 11)  # Hari Keputeraan Sultan Selangor (a Thursday)
 SHIFT_START = time(20, 0)
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        return client
-
-    return make
 
 
 @pytest.fixture

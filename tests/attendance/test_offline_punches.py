@@ -14,7 +14,6 @@ from django_tenants.utils import schema_context
 from tenant_apps.attendance import offline, services
 from tenant_apps.attendance.models import AttendanceDay, AttendanceIssue, ClockEvent
 from tenant_apps.organisation.models import AgencyProfile
-from tests.fixtures.agencies import PASSWORD
 from tests.fixtures.attendance import OFFICE, at
 
 MON = date(2025, 11, 17)
@@ -55,16 +54,6 @@ def test_tap_outside_the_window_or_with_a_clock_set_back_is_refused():
     with pytest.raises(ValidationError) as nonsense:
         offline.resolve(T0, datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC), window_hours=72)
     assert nonsense.value.code == "invalid_time"
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str, **kwargs):
-        client = client_for(cast.agency, **kwargs)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        return client
-
-    return make
 
 
 @pytest.fixture

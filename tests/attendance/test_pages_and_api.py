@@ -15,16 +15,6 @@ from tests.fixtures.attendance import FAR_AWAY, INSIDE, OFFICE, at
 MON = date(2025, 11, 17)
 
 
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        return client
-
-    return make
-
-
 def events_of(cast, officer):
     with schema_context(cast.agency.schema_name):
         return list(ClockEvent.objects.filter(officer=officer))

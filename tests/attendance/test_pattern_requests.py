@@ -10,22 +10,9 @@ from django_tenants.utils import schema_context
 
 from tenant_apps.attendance import config, services
 from tenant_apps.attendance.models import AttendanceDay, OfficerPattern, PatternRequest, WorkingPattern
-from tests.fixtures.agencies import PASSWORD
 from tests.fixtures.attendance import INSIDE, at
 
 REASON = "Menghantar anak ke sekolah setiap pagi"
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str, language: str | None = None):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        if language:
-            client.cookies["spotme_lang"] = language
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -8,35 +8,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django_tenants.utils import schema_context
 
 from tenant_apps.movements import services
 from tenant_apps.movements.models import Movement
-from tests.fixtures.agencies import PASSWORD
+from tests.fixtures.language import say
 
 from .conftest import values
 
 LANGUAGES = ["ms", "en"]
-
-
-def say(language: str, message: str) -> str:
-    with translation.override(language):
-        text = translation.gettext(message)
-    if language == "ms":
-        assert text != message, f"no Malay for {message!r}"
-    return text
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str, language: str = "en"):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        client.cookies["spotme_lang"] = language
-        return client
-
-    return make
 
 
 def today(cast):
@@ -81,9 +61,9 @@ def test_cancelling_is_post_only_and_out_of_reach_is_404(cast, login):
     day = today(cast) + timedelta(days=3)
     with schema_context(cast.agency.schema_name):
         m = services.create_movement(cast.officer_1, values(date=day))
-    assert login("officer_1").get(f"/movements/{m.pk}/cancel/").status_code == 405
+    assert login("officer_1", "en").get(f"/movements/{m.pk}/cancel/").status_code == 405
     for who in ("supervisor_1", "supervisor_2", "officer_2"):
-        assert login(who).post(f"/movements/{m.pk}/cancel/", {"confirmed": "yes"}).status_code == 404
+        assert login(who, "en").post(f"/movements/{m.pk}/cancel/", {"confirmed": "yes"}).status_code == 404
     with schema_context(cast.agency.schema_name):
         assert Movement.objects.get(pk=m.pk).status == Movement.Status.ACTIVE
 

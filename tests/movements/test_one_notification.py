@@ -15,20 +15,9 @@ from django_tenants.utils import schema_context
 from tenant_apps.movements import services
 from tenant_apps.movements.models import Movement
 from tenant_apps.notifications.models import Kind, Notification
-from tests.fixtures.agencies import PASSWORD
 from tests.fixtures.attendance import at
 
 from .conftest import MON, values
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        return client
-
-    return make
 
 
 def day_after_tomorrow(cast):

@@ -14,22 +14,10 @@ from spotme.audit.models import LogEntry
 from tenant_apps.movements import services
 from tenant_apps.movements.models import Movement
 from tenant_apps.notifications.models import Notification
-from tests.fixtures.agencies import PASSWORD
 
 from .conftest import upload, values
 
 DAY = date.today() + timedelta(days=3)
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        client.cookies["spotme_lang"] = "en"
-        return client
-
-    return make
 
 
 def form(**overrides):
@@ -51,7 +39,7 @@ def in_schema(cast, fn):
 
 
 def test_register_on_the_page_with_an_attachment(cast, login):
-    client = login("officer_1")
+    client = login("officer_1", "en")
     response = client.post("/movements/new/", form(attachment=upload()))
     assert response.status_code == 302
     m = in_schema(cast, lambda: Movement.objects.get(officer=cast.officer_1))
@@ -82,14 +70,14 @@ def test_register_on_the_page_with_an_attachment(cast, login):
     ],
 )
 def test_errors_are_shown_next_to_their_field(cast, login, overrides, field):
-    response = login("officer_1").post("/movements/new/", form(**overrides))
+    response = login("officer_1", "en").post("/movements/new/", form(**overrides))
     assert response.status_code == 200
     assert f'id="id_{field}_error"' in response.content.decode()
     assert not in_schema(cast, lambda: Movement.objects.exists())
 
 
 def test_edit_and_cancel_on_the_page(cast, login):
-    client = login("officer_1")
+    client = login("officer_1", "en")
     m = in_schema(cast, lambda: services.create_movement(cast.officer_1, values(date=DAY)))
     assert client.get(f"/movements/{m.pk}/edit/").status_code == 200
     response = client.post(f"/movements/{m.pk}/edit/", form(place="Dewan Besar"))
@@ -100,7 +88,7 @@ def test_edit_and_cancel_on_the_page(cast, login):
 
 
 def test_api_create_refuses_with_field_errors(cast, login):
-    client = login("officer_1")
+    client = login("officer_1", "en")
     too_long = client.post(
         "/api/v1/movements/",
         {**form(kind="time_out", start_time="08:00", end_time="12:30")},
@@ -116,7 +104,7 @@ def test_api_create_refuses_with_field_errors(cast, login):
 
 
 def test_api_change_after_the_start_needs_a_reason_and_is_audited(cast, login):
-    client = login("officer_1")
+    client = login("officer_1", "en")
     # Today from midnight: it has started whenever the test runs.
     m = in_schema(
         cast,
@@ -159,13 +147,15 @@ def test_supervisors_see_only_their_supervisees_movements(cast, login):
         ("supervisor_2", {"officer_2"}),
         ("admin", {"officer_1", "officer_2", "officer_3", "supervisor_1"}),
     ):
-        client = login(who)
+        client = login(who, "en")
         page = client.get(f"/movements/team/?date={DAY.isoformat()}").content.decode()
         shown = {name for name, pk in ids.items() if f'id="movement-{pk}"' in page}
         assert shown == expected, who
         api = client.get(f"/api/v1/movements/team/?date={DAY.isoformat()}").json()["results"]
         assert {r["id"] for r in api} == {ids[n] for n in expected}, who
-    other_day = login("supervisor_1").get(f"/movements/team/?date={(DAY + timedelta(days=1)).isoformat()}")
+    other_day = login("supervisor_1", "en").get(
+        f"/movements/team/?date={(DAY + timedelta(days=1)).isoformat()}"
+    )
     assert 'id="movement-' not in other_day.content.decode()
 
 
@@ -180,7 +170,7 @@ def test_time_out_approval_on_the_page_and_in_the_api(cast, login):
         ]
 
     first, second = in_schema(cast, make)
-    supervisor = login("supervisor_1")
+    supervisor = login("supervisor_1", "en")
     page = supervisor.get("/movements/approvals/").content.decode()
     assert f'id="movement-{first}"' in page and f'id="movement-{second}"' in page
     assert supervisor.post(f"/movements/{first}/decide/", {"decision": "approve"}).status_code == 302
@@ -209,20 +199,20 @@ def test_the_day_shows_its_movements_on_home_and_month(cast, login):
             cast.officer_1, values(date=today, whole_day=True, start_time=None, end_time=None)
         ),
     )
-    client = login("officer_1")
+    client = login("officer_1", "en")
     home = client.get("/").content.decode()
     if home_day == today:
         assert f'data-movement="{m.pk}"' in home and "Kompleks JPA Putrajaya" in home
     month = client.get(f"/attendance/month/?m={today:%Y-%m}").content.decode()
     assert f'data-movement="{m.pk}"' in month
-    supervisor_view = login("supervisor_1").get(
+    supervisor_view = login("supervisor_1", "en").get(
         f"/attendance/month/?m={today:%Y-%m}&officer={cast.officer_1.pk}"
     )
     assert f'data-movement="{m.pk}"' in supervisor_view.content.decode()
 
 
 def test_movements_are_in_the_openapi_schema(cast, login):
-    paths = set(login("officer_1").get("/api/schema/?format=json").json()["paths"])
+    paths = set(login("officer_1", "en").get("/api/schema/?format=json").json()["paths"])
     assert {
         "/api/v1/movements/",
         "/api/v1/movements/{id}/",

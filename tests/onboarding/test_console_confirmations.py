@@ -7,23 +7,15 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus
 from tenants.models import AgencyStatus
 from tests.fixtures.agencies import PASSWORD, make_operator
+from tests.fixtures.language import say
 
 from .test_application_form import VALID
 
 LANGUAGES = ["ms", "en"]
-
-
-def say(language: str, message: str) -> str:
-    with translation.override(language):
-        text = translation.gettext(message)
-    if language == "ms":
-        assert text != message, f"no Malay for {message!r}"
-    return text
 
 
 @pytest.fixture

@@ -7,26 +7,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenant_apps.people.importing import Problem
 from tenant_apps.people.models import Officer
 from tests.fixtures.agencies import ADMIN_A, PASSWORD
+from tests.fixtures.language import say
 
 from .test_import import csv_bytes, found, mykad, row, upload
 
 LANGUAGES = ["ms", "en"]
 FUTURE = "The date joined cannot be in the future (%(date)s)."
 NEW = {"mykad": "950505-10-5021", "full_name": "Ahmad bin Ali", "grade": "N19"}
-
-
-def say(language: str, message: str) -> str:
-    with translation.override(language):
-        text = translation.gettext(message)
-    if language == "ms":
-        assert text != message, f"no Malay for {message!r}"
-    return text
 
 
 @pytest.fixture

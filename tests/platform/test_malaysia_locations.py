@@ -12,7 +12,6 @@ from django_tenants.utils import schema_context
 from spotme.malaysia import in_malaysia
 from tenant_apps.attendance.models import OfficeSite
 from tenant_apps.movements.models import Movement
-from tests.fixtures.agencies import PASSWORD
 
 EN = "outside Malaysia"
 MS = "di luar Malaysia"
@@ -47,17 +46,6 @@ MS = "di luar Malaysia"
 )
 def test_the_malaysia_boxes(place, lat, lon, inside):
     assert in_malaysia(lat, lon) is inside, place
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str, language: str):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        client.cookies["spotme_lang"] = language
-        return client
-
-    return make
 
 
 SITE = {"name": "Cawangan Tersalah Taip", "latitude": "5.41", "longitude": "10.33", "radius_m": "150"}

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenant_apps.notifications.models import Kind, Notification
 from tenant_apps.tasks import corrections, services
 from tenant_apps.tasks.models import Correction, TaskLogEntry, TaskLogReview
-from tests.fixtures.agencies import PASSWORD
+from tests.fixtures.language import say
 
 from .conftest import access_of
 
@@ -26,14 +26,6 @@ REVIEWED = "%(name)s reviewed your task log of %(dates)s: %(comment)s"
 TODAY = timezone.localdate
 
 
-def say(language: str, message: str) -> str:
-    with translation.override(language):
-        text = translation.gettext(message)
-    if language == "ms":
-        assert text != message, f"no Malay for {message!r}"
-    return text
-
-
 def log(officer, day=None, minutes=60, description="Menyemak dokumen"):
     return services.save_log_entry(
         officer, TaskLogEntry(), date=day or TODAY(), description=description, minutes=minutes
@@ -42,17 +34,6 @@ def log(officer, day=None, minutes=60, description="Menyemak dokumen"):
 
 def notes(officer, kind):
     return list(Notification.objects.filter(recipient=officer.user, kind=kind).values_list("message", "url"))
-
-
-@pytest.fixture
-def login(cast, client_for):
-    def make(who: str, language: str = "en"):
-        client = client_for(cast.agency)
-        client.login_as(cast.LOGINS[who], PASSWORD)
-        client.cookies["spotme_lang"] = language
-        return client
-
-    return make
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -176,10 +157,10 @@ def test_api_returns_an_entry_and_shows_its_status(cast, login):
     with schema_context(cast.agency.schema_name):
         entry = log(cast.officer_1)
     url = f"/api/v1/task-log/entries/{entry.pk}/return/"
-    short = login("supervisor_1").post(url, {"comment": ""}, content_type="application/json")
+    short = login("supervisor_1", "en").post(url, {"comment": ""}, content_type="application/json")
     assert short.status_code == 400 and set(short.json()) == {"detail", "code", "fields"}
     assert "comment" in short.json()["fields"]
-    done = login("supervisor_1").post(
+    done = login("supervisor_1", "en").post(
         url, {"comment": "Nyatakan nombor fail"}, content_type="application/json"
     )
     assert done.status_code == 200
@@ -189,9 +170,9 @@ def test_api_returns_an_entry_and_shows_its_status(cast, login):
         "Nyatakan nombor fail",
         cast.supervisor_1.pk,
     )
-    mine = login("officer_1").get(f"/api/v1/task-log/entries/{entry.pk}/").json()
+    mine = login("officer_1", "en").get(f"/api/v1/task-log/entries/{entry.pk}/").json()
     assert mine["correction"] == "returned" and mine["editable"] is True
-    patched = login("officer_1").patch(
+    patched = login("officer_1", "en").patch(
         f"/api/v1/task-log/entries/{entry.pk}/", {"minutes": 50}, content_type="application/json"
     )
     assert patched.status_code == 200 and patched.json()["correction"] == "corrected"
@@ -204,7 +185,7 @@ def test_api_returns_an_entry_and_shows_its_status(cast, login):
 def test_api_return_is_for_the_officers_supervisor_only(cast, login, who, status):
     with schema_context(cast.agency.schema_name):
         entry = log(cast.officer_1)
-    client = login(who)
+    client = login(who, "en")
     api = client.post(
         f"/api/v1/task-log/entries/{entry.pk}/return/",
         {"comment": "Betulkan"},
