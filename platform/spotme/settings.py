@@ -264,6 +264,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spotme.web.context.platform",
+                "tenant_apps.people.context.agency",
             ],
         },
     },

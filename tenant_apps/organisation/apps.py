@@ -6,3 +6,10 @@ class OrganisationConfig(AppConfig):
 
     name = "tenant_apps.organisation"
     label = "organisation"
+
+    def ready(self):
+        from spotme import hooks
+
+        from .models import Role
+
+        hooks.provide(hooks.ROLE_LABELS, lambda: dict(Role.choices))

@@ -6,3 +6,10 @@ class PeopleConfig(AppConfig):
 
     name = "tenant_apps.people"
     label = "people"
+
+    def ready(self):
+        from spotme import hooks
+
+        from .access import get_access
+
+        hooks.provide(hooks.AUDIT_READER_ON_AGENCY, lambda request: get_access(request).is_org_admin)

@@ -15,13 +15,12 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from tenant_apps.organisation.models import Role
+from spotme import hooks
 
 from .forms import ACTIONS
 from .models import AuthEvent, LogEntry
 
 ACTION_LABELS = dict(ACTIONS)
-ROLE_LABELS = dict(Role.choices)
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,8 @@ def _value(field, raw) -> str:
 
 def _related_names(field_name: str, names: list[str]) -> str:
     if field_name == "groups":
-        names = [str(ROLE_LABELS.get(n, n)) for n in names]
+        labels = hooks.ask(hooks.ROLE_LABELS)
+        names = [str(labels.get(n, n)) for n in names]
     return ", ".join(names)
 
 

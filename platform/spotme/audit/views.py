@@ -15,8 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
-from shared_apps.operators.permissions import is_operator
-from tenant_apps.people.access import get_access
+from spotme import hooks
 
 from .display import AuthEventRow, DataChangeRow, auth_event_header, data_change_header
 from .forms import AuthEventFilterForm, DataChangeFilterForm
@@ -37,7 +36,8 @@ def audit_access(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         public = request.tenant.is_public
-        allowed = is_operator(request.user) if public else get_access(request).is_org_admin
+        hook = hooks.AUDIT_READER_ON_APEX if public else hooks.AUDIT_READER_ON_AGENCY
+        allowed = hooks.ask(hook, request)
         if not allowed:
             raise PermissionDenied
         return view(request, *args, **kwargs)
