@@ -532,7 +532,9 @@ MIGRATION_MODULES = {"auditlog": None}
 
 LANGUAGE_CODE = "ms"
 LANGUAGES = [("ms", _("Bahasa Melayu")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (makemessages writes it from our sources), then Malay for libraries that
+# ship none (Django REST framework's errors), kept apart so makemessages never drops it.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_libraries"]
 FORMAT_MODULE_PATH = ["spotme.formats"]  # DD/MM/YYYY and HH:MM in both languages
 LANGUAGE_COOKIE_NAME = "spotme_lang"
 LANGUAGE_COOKIE_SECURE = HTTPS
