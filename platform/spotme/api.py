@@ -259,3 +259,27 @@ def query_choice(request, name: str, choices, default: str = "") -> str:
     if value and value not in choices:
         raise _invalid(name, _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)})
     return value
+
+
+# --- text is text ---------------------------------------------------------------------------------
+
+
+def strict_text_fields() -> None:
+    """A field the schema declares `type: string` takes a JSON string only. DRF's CharField (and
+    its EmailField, SlugField, URLField, RegexField...) turns a JSON number into text ("5"), so
+    `{"endpoint": 5}` was accepted although the schema says it is not (found by the long
+    schemathesis run). Form and multipart values are strings already, so pages are unchanged.
+    Applied once, at start-up (spotme.web's AppConfig.ready()), to every serializer of the API."""
+    from rest_framework import serializers
+
+    original = serializers.CharField.to_internal_value
+    if getattr(original, "strict_text", False):
+        return
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return original(self, data)
+
+    to_internal_value.strict_text = True
+    serializers.CharField.to_internal_value = to_internal_value

@@ -1,8 +1,9 @@
 """The OpenAPI schema tells the truth about what every endpoint can answer (drf-spectacular hooks).
 
 Every operation can answer the API's one error shape (spotme.api.exception_handler) with 400, 401,
-403, 404, 405, 409 and 429, and one that takes a body also with 415 (a media type it does not parse); times of day are local wall-clock times (no offset), which the "time"
-format of OpenAPI (RFC 3339, offset required) would wrongly promise."""
+403, 404, 405, 409 and 429, and one that takes a body also with 415 (a media type it does not
+parse); times of day are local wall-clock times (no offset), which the "time" format of OpenAPI
+(RFC 3339, offset required) would wrongly promise."""
 
 from __future__ import annotations
 

@@ -112,18 +112,25 @@ class ClockRequest(serializers.Serializer):
     latitude = serializers.FloatField(required=False, allow_null=True)
     longitude = serializers.FloatField(required=False, allow_null=True)
     accuracy = serializers.FloatField(required=False, allow_null=True)
-    location_status = serializers.ChoiceField(choices=["ok", "denied", "unavailable"], required=False)
-    idempotency_key = serializers.CharField(required=False, max_length=64)
+    # Optional fields may also be sent as null, meaning absent (a phone's queue writes them so).
+    location_status = serializers.ChoiceField(
+        choices=["ok", "denied", "unavailable"], required=False, allow_null=True
+    )
+    idempotency_key = serializers.CharField(required=False, allow_null=True, max_length=64)
     client_time = serializers.DateTimeField(
-        required=False, help_text="the phone's clock when the officer tapped (a punch kept offline)"
+        required=False,
+        allow_null=True,
+        help_text="the phone's clock when the officer tapped (a punch kept offline)",
     )
     sent_at = serializers.DateTimeField(
         required=False,
+        allow_null=True,
         help_text="the phone's clock when this request was sent; with `client_time`, the punch counts at "
         "the tap (corrected by the phone clock's measured error) if within the agency's offline window",
     )
     user_id = serializers.IntegerField(
         required=False,
+        allow_null=True,
         help_text="the user who tapped (a phone's queue): refused (409) if another is signed in",
     )
 
@@ -133,8 +140,8 @@ class ClockRequest(serializers.Serializer):
 def clock(request):
     """Daftar Masuk / Daftar Keluar. Send an `idempotency_key` (or the `Idempotency-Key` header):
     a retried request returns the first event (200) instead of making a second one (201)."""
-    data = {k: v for k, v in request.data.items() if v is not None}
-    ClockRequest(data=data).is_valid(raise_exception=True)  # the body as the schema declares it
+    ClockRequest(data=request.data).is_valid(raise_exception=True)  # the body as the schema declares it
+    data = {k: v for k, v in request.data.items() if v is not None}  # null: as if absent
     key = request.headers.get("Idempotency-Key") or data.get("idempotency_key", "")
     form = ClockForm({**data, "idempotency_key": key})
     if not form.is_valid():

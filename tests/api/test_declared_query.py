@@ -99,3 +99,31 @@ def test_json_endpoints_take_a_json_object_only(as_user):
         assert documented == {"$ref": "#/components/schemas/Error"}, (path, documented)
     # An operation with no body cannot answer 415 and does not claim to.
     assert "415" not in schema["/api/v1/devices/settings/"]["get"]["responses"]
+
+
+def test_a_string_field_takes_a_string_not_a_number(cast, as_user):
+    """Found by the long run: DRF's CharField turned a JSON number into text, so `{"endpoint": 5}`
+    was accepted although the schema says `type: string`. Now a 400, in the user's language."""
+    officer = as_user("officer_1")
+    body = assert_error(post_raw(officer, "/api/v1/notifications/push/unsubscribe/", '{"endpoint": 5}'), 400)
+    assert list(body["fields"]) == ["endpoint"], body
+    admin_ms = as_user("admin", "ms")
+    body = assert_error(post_raw(admin_ms, "/api/v1/org-units/", '{"name": 12345, "code": "X1"}'), 400)
+    assert body["fields"]["name"] == ["Bukan rentetan teks yang sah."], body
+    created = post_raw(admin_ms, "/api/v1/org-units/", '{"name": "12345", "code": "X1"}')
+    assert created.status_code == 201, created.content
+
+
+def test_optional_clock_fields_sent_as_null_mean_absent_as_the_schema_says(cast, office, as_user):
+    """Found by the long run: `idempotency_key: null` was accepted while the schema said string.
+    A phone's queue may write null for what it does not have, so the schema now says nullable."""
+    officer = as_user("officer_1")
+    raw = '{"direction": "in", "idempotency_key": null, "client_time": null, "sent_at": null, '
+    raw += '"user_id": null}'
+    response = post_raw(officer, "/api/v1/attendance/clock/", raw)
+    assert response.status_code == 201, response.content
+    schema = as_user("admin").get("/api/schema/?format=json").json()["components"]["schemas"]["ClockRequest"]
+    for name in ("idempotency_key", "client_time", "sent_at", "user_id", "location_status"):
+        assert schema["properties"][name].get("nullable") is True, name
+    assert not schema["properties"]["direction"].get("nullable")
+    assert_error(post_raw(officer, "/api/v1/attendance/clock/", '{"direction": null}'), 400)

@@ -8,6 +8,8 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self):
-        from spotme import metrics
+        from spotme import api, metrics
+
+        api.strict_text_fields()  # a string field takes a JSON string, not a number
 
         metrics.connect_model_signals()  # clock events per agency (Prometheus)
