@@ -36,11 +36,11 @@ run: venv
 test: venv
 	$(BIN)/python deploy/run.py test $(ARGS)
 
-## The long schemathesis run over every operation (figures go to BENCHMARKS.md by hand, with the command)
 ## Soak: 5 minutes of clock-ins under faults on a private, durable stack (bench/soak.py; BENCHMARKS.md)
 soak: venv
 	$(BIN)/python bench/soak.py $(ARGS)
 
+## The long schemathesis run over every operation (figures go to BENCHMARKS.md by hand, with the command)
 fuzz: venv
 	$(BIN)/python deploy/run.py fuzz $(ARGS)
 
