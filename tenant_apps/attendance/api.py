@@ -70,23 +70,7 @@ class DaySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AttendanceDay
-        fields = [
-            "officer",
-            "officer_mykad",
-            "date",
-            "pattern_code",
-            "working_day",
-            "first_in",
-            "last_out",
-            "expected_out",
-            "worked_minutes",
-            "late_minutes",
-            "early_minutes",
-            "codes",
-            "primary",
-            "closed",
-            "provisional",
-        ]
+        fields = ["officer", "officer_mykad", "date", *AttendanceDay.RESULT_FIELDS]
 
 
 class IssueSerializer(serializers.ModelSerializer):

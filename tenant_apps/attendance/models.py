@@ -399,6 +399,22 @@ class ClockAdjustment(models.Model):
 class AttendanceDay(models.Model):
     """The daily record, recomputed from the day's events and calendar facts."""
 
+    # What the engine decides for a day (besides whose day and which date): the fields an API shows.
+    RESULT_FIELDS = (
+        "pattern_code",
+        "working_day",
+        "first_in",
+        "last_out",
+        "expected_out",
+        "worked_minutes",
+        "late_minutes",
+        "early_minutes",
+        "codes",
+        "primary",
+        "closed",
+        "provisional",
+    )
+
     # Indexed by the unique (officer, date) constraint, which leads with it.
     officer = models.ForeignKey(
         "people.Officer", on_delete=models.CASCADE, related_name="days", db_index=False

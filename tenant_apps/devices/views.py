@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from spotme.web.forms import apply_errors
 from tenant_apps.people.access import get_access, require
 
 from . import services
@@ -17,14 +18,6 @@ from .models import DeviceBatch, DeviceIntegration
 from .parsing import MAX_BYTES
 
 org_admin_only = require(lambda access: access.is_org_admin)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @org_admin_only
@@ -39,7 +32,7 @@ def settings_page(request):
                 clear_secret=form.cleaned_data.get("clear_secret", False),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Device integration settings saved."))
             return redirect("devices:settings")
@@ -137,7 +130,7 @@ def unmatched(request):
                 form.cleaned_data["device_user_id"], form.cleaned_data["officer"], by=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             n = batch.new if batch else 0
             messages.success(request, _("Device user ID mapped; %(n)d waiting punches imported.") % {"n": n})

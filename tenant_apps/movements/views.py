@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from spotme.web.confirm import confirmation, confirmed
+from spotme.web.forms import apply_errors
 from tenant_apps.organisation.models import AgencyProfile
 from tenant_apps.people.access import get_access, require
 
@@ -38,14 +39,6 @@ def _officer(request):
 
 def _actor(request) -> services.Actor:
     return services.Actor(request.user, get_access(request).is_org_admin)
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

@@ -130,24 +130,7 @@ FILTERS = {
 class OpenDaySerializer(serializers.ModelSerializer):
     class Meta:
         model = AttendanceDay
-        fields = [
-            "id",
-            "officer",
-            "date",
-            "pattern_code",
-            "working_day",
-            "first_in",
-            "last_out",
-            "expected_out",
-            "worked_minutes",
-            "late_minutes",
-            "early_minutes",
-            "codes",
-            "primary",
-            "closed",
-            "provisional",
-            "updated_at",
-        ]
+        fields = ["id", "officer", "date", *AttendanceDay.RESULT_FIELDS, "updated_at"]
 
 
 @extend_schema(

@@ -10,19 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spotme.accounts.lockout import is_locked
+from spotme.web.forms import apply_errors
 from tenant_apps.organisation.models import Role
 
 from . import actions
 from .access import can_manage_people, can_see_people, get_access
 from .forms import OfficerFilterForm, OfficerForm, ProfileForm
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @can_see_people
@@ -78,7 +71,7 @@ def officer_create(request):
                 **form.profile_data(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -117,7 +110,7 @@ def officer_edit(request, pk: int):
                 officer, roles=form.cleaned_data["roles"], request=request, **form.profile_data()
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("people:detail", pk=officer.pk)
