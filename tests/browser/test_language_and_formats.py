@@ -268,6 +268,7 @@ def catalogue_phrases(language: str) -> tuple[set[str], set[str], set[str]]:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_org_admin_audit_settings_and_exports(language, live_url, new_page, screenshot, tmp_path):
     agency, (officer, young), retired = set_up_org_admin(f"jejak-{language}", language)
+    course = timezone.localdate() + timedelta(days=2)
     url = live_url(f"jejak-{language}")
     admin = new_page()
     prefer_language(admin, url, language)
@@ -285,8 +286,14 @@ def test_org_admin_audit_settings_and_exports(language, live_url, new_page, scre
             entry.timestamp.astimezone(MALAYSIA).strftime("%d/%m/%Y %H:%M")
         )
     table = admin.locator("#audit-changes").inner_text()
-    assert not re.search(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}", table), "a raw date-time in the trail"
-    assert "+08:00" not in table and "+00:00" not in table
+    assert not ISO_DATE.search(table), f"a raw date in the trail: {ISO_DATE.search(table)[0]}"
+    assert not OFFSET.search(table), "a raw date-time in the trail"
+    # The record's own name (what it was called when it changed) has its date as the pages do.
+    expect(admin.locator(f"#change-{movement_entry.pk}")).to_contain_text(f"{course:%d/%m/%Y}")
+    # A language is named, not coded.
+    assert "Bahasa Melayu" in table
+    values = admin.locator("#audit-changes .changes li").all_inner_texts()
+    assert not [v for v in values if re.search(r"→ (ms|en)$", v)], "a language code in the trail"
     labels = set(admin.locator("#audit-changes .changes strong").all_inner_texts())
     assert labels, "the trail shows the fields that changed"
     expect(admin.locator(f"#change-{movement_entry.pk} .changes")).to_contain_text(say(language, "Officer"))
