@@ -238,6 +238,9 @@ def set_up_org_admin(subdomain: str, language: str):
             activate(create_officer(mykad=mykad, full_name=name, notify=False).officer)
             for mykad, name in (OFFICER, YOUNG_OFFICER)
         ]
+        OfficeSite.objects.create(name="Ibu Pejabat", latitude=OFFICE[0], longitude=OFFICE[1], radius_m=200)
+        attendance.clock(officers[0], "in", position=INSIDE, now=at(MON, "08:10"))
+        attendance.clock(officers[0], "out", position=INSIDE, now=at(MON, "17:15"))
         movements.create_movement(
             officers[0],
             dict(
@@ -305,6 +308,27 @@ def test_org_admin_audit_settings_and_exports(language, live_url, new_page, scre
         malay_only = {label for label in labels if label in malay and label not in english}
         assert not malay_only, f"Malay field labels on an English page: {sorted(malay_only)}"
     screenshot(admin, f"01-{language}-audit-trail")
+
+    # --- the org admin's other pages: DD/MM/YYYY, never ISO; the charts' axes too --------------------
+    for path in (
+        "/",
+        "/dashboard/agency/",
+        "/dashboard/team/",
+        "/dashboard/monitoring/",
+        "/people/",
+        f"/people/{young.pk}/",
+        "/attendance/admin/policies/",
+        "/attendance/admin/holidays/",
+        "/devices/",
+        "/open-data/",
+        "/audit/auth/",
+    ):
+        admin.goto(f"{url}{path}")
+        assert lang_of(admin) == language
+        assert_local_dates_only(admin, path)
+    admin.goto(f"{url}/dashboard/agency/?start={MON:%Y-%m-%d}&end={MON + timedelta(days=4):%Y-%m-%d}")
+    trend = json.loads(admin.locator("#chart-trend-data").text_content())
+    assert trend["labels"] and all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", label) for label in trend["labels"])
 
     # --- the default working pattern: a choice among the agency's patterns, set in the policy --------
     admin.goto(f"{url}/settings/")
