@@ -128,7 +128,7 @@ class OfficerPattern(models.Model):
         verbose_name = _("officer's monthly pattern")
 
     def __str__(self) -> str:
-        return f"{self.officer_id} {self.month:%Y-%m}: {self.pattern_id}"
+        return f"{self.officer_id} {self.month:%m/%Y}: {self.pattern_id}"
 
 
 class PatternRequest(models.Model):
@@ -162,7 +162,7 @@ class PatternRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.officer_id} {self.month:%Y-%m} → {self.pattern_id} ({self.status})"
+        return f"{self.officer_id} {self.month:%m/%Y} → {self.pattern_id} ({self.status})"
 
 
 class HolidayOverride(models.Model):
@@ -216,7 +216,7 @@ class Leave(models.Model):
         verbose_name = _("leave")
 
     def __str__(self) -> str:
-        return f"{self.officer_id} {self.leave_type} {self.start_date}–{self.end_date}"
+        return f"{self.officer_id} {self.leave_type} {self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y}"
 
 
 class Arrangement(models.Model):
@@ -247,7 +247,7 @@ class Arrangement(models.Model):
         verbose_name = _("attendance arrangement")
 
     def __str__(self) -> str:
-        return f"{self.officer_id} {self.kind} {self.start_date}–{self.end_date}"
+        return f"{self.officer_id} {self.kind} {self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y}"
 
 
 class OfficeSite(models.Model):

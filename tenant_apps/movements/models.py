@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Time out of office (keluar pejabat) is at most 4 hours and needs the supervisor's approval (SPEC.md).
@@ -101,7 +102,7 @@ class Movement(models.Model):
         verbose_name_plural = _("movements")
 
     def __str__(self) -> str:
-        return f"{self.officer_id} {self.date} {self.kind} {self.place}"
+        return f"{self.officer_id} {self.date:%d/%m/%Y} {self.kind} {self.place}"
 
     def window(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """The movement's time window in the agency's time zone."""
@@ -141,4 +142,4 @@ class CalendarFeed(models.Model):
         verbose_name = _("movements calendar feed")
 
     def __str__(self) -> str:
-        return f"{self.officer_id} feed {self.created_at:%Y-%m-%d}"
+        return f"{self.officer_id} iCal {timezone.localtime(self.created_at):%d/%m/%Y}"

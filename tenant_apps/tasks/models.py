@@ -159,7 +159,7 @@ class TaskLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.description[:40]}"
+        return f"{self.date:%d/%m/%Y} {self.description[:40]}"
 
 
 class TaskLogReview(models.Model):
@@ -183,4 +183,4 @@ class TaskLogReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.officer_id} {self.date}"
+        return f"{self.officer_id} {self.date:%d/%m/%Y}"

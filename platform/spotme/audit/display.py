@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +22,8 @@ from .forms import ACTIONS
 from .models import AuthEvent, LogEntry
 
 ACTION_LABELS = dict(ACTIONS)
+# Fields holding a language code without declaring choices: shown by the language's name, not "ms".
+LANGUAGE_FIELDS = {"preferred_language", "language"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ def _value(field, raw) -> str:
     if field is None:
         return raw
     choices = getattr(field, "flatchoices", None)
+    if not choices and field.name in LANGUAGE_FIELDS:
+        choices = settings.LANGUAGES
     if choices:
         labels = {str(key): str(label) for key, label in choices}
         return labels.get(raw, raw)
