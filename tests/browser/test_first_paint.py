@@ -70,7 +70,8 @@ def assert_paints_from_its_own_response(facts: dict) -> None:
 
 
 def test_sign_in_and_home_paint_without_waiting_for_other_files(agency_url, new_page):
-    page = new_page(viewport={"width": 360, "height": 740})
+    # A first visit: no service worker (its copies would hide what the server sends).
+    page = new_page(viewport={"width": 360, "height": 740}, service_workers="block")
     violations = []
     page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
 
@@ -90,7 +91,7 @@ def test_sign_in_and_home_paint_without_waiting_for_other_files(agency_url, new_
 
 def test_other_pages_load_the_clock_scripts_by_url(agency_url, new_page):
     """Only the home page carries pwa.js inside; other pages keep it a deferred, cached file."""
-    page = new_page(viewport=PHONE_VIEWPORT)
+    page = new_page(viewport=PHONE_VIEWPORT, service_workers="block")
     page.goto(f"{agency_url}/login/")
     log_in(page, OFFICER[0], PASSWORD)
     page.goto(f"{agency_url}/movements/new/")
