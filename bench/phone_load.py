@@ -13,6 +13,9 @@ With Playwright and Debian's Chromium (/usr/bin/chromium, or SPOTME_CHROMIUM), a
    Daftar Keluar) under Chrome DevTools' "Slow 3G" (CDP Network.emulateNetworkConditions: download
    and upload 500 kbit/s x 0.8, latency 400 ms x 5 = 2 s), cold (first load) and with the service
    worker;                                                                           target: < 3 s
+3. the same for the sign-in page, logged out, cold: time to a styled, visible "Log in" button;
+4. for both cold loads: the first contentful paint, and the requests the page made before it (each
+   costs a 2 s round trip on Slow 3G; only the page itself is unavoidable).
 
 Bytes are counted on the wire by a small TCP proxy in this script between Chromium and the server
 (every byte from the server to the browser, headers included, the service worker's own requests
@@ -48,6 +51,32 @@ BUTTON_READY = """() => {
   const scripted = document.readyState !== 'loading' && window.SpotmeOutbox !== undefined;
   return b && styled && scripted ? performance.now() : false;
 }"""
+LOGIN_READY = """() => {
+  const b = document.querySelector('#main form[method=post] button[type=submit]');
+  const styled = [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null)
+    && document.body !== null && getComputedStyle(document.body).margin === '0px';
+  return b && b.offsetParent !== null && styled ? performance.now() : false;
+}"""
+# The first contentful paint, the resources requested before it and those that blocked rendering
+# (Chromium's renderBlockingStatus), read once the page has loaded (the throttling lifted by then).
+BEFORE_PAINT = """() => new Promise(resolve => {
+  const done = () => {
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    if (!paint || document.readyState !== 'complete') return false;
+    const all = performance.getEntriesByType('resource');
+    const short = r => r.name.replace(location.origin, '');
+    resolve({
+      fcp: Math.round(paint.startTime),
+      requests_before_paint: all.filter(r => r.startTime < paint.startTime).map(short),
+      render_blocking: all.filter(r => r.renderBlockingStatus === 'blocking').map(short),
+    });
+    return true;
+  };
+  if (!done()) {
+    new PerformanceObserver(() => done()).observe({type: 'paint', buffered: true});
+    addEventListener('load', () => setTimeout(done, 0));
+  }
+})"""
 
 
 class CountingProxy:
@@ -152,23 +181,30 @@ def main() -> None:
         }
 
         # 2. time to an enabled clock button under Slow 3G ---------------------------------------
-        def timed(page) -> float:
+        paints: dict[str, list] = {"home": [], "login": []}
+
+        def timed(page, path: str = "/", ready: str = BUTTON_READY, paint: str | None = None) -> float:
             cdp = page.context.new_cdp_session(page)
             cdp.send("Network.enable")
             cdp.send("Network.emulateNetworkConditions", SLOW_3G)
-            page.goto(f"{base}/", wait_until="commit", timeout=120_000)
-            ms = page.wait_for_function(BUTTON_READY, polling=20, timeout=120_000).json_value()
+            page.goto(f"{base}{path}", wait_until="commit", timeout=120_000)
+            ms = page.wait_for_function(ready, polling=20, timeout=120_000).json_value()
             cdp.send(
                 "Network.emulateNetworkConditions",
                 {**SLOW_3G, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
             )
+            if paint:
+                paints[paint].append(page.evaluate(BEFORE_PAINT))
             return round(ms)
 
-        cold, warm = [], []
+        cold, warm, login = [], [], []
         for _ in range(args.runs):
+            context = browser.new_context(viewport=PHONE, locale="ms-MY", timezone_id="Asia/Kuala_Lumpur")
+            login.append(timed(context.new_page(), "/login/", LOGIN_READY, "login"))
+            context.close()
             context = signed_in_context()
             page = context.new_page()
-            cold.append(timed(page))
+            cold.append(timed(page, paint="home"))
             page.wait_for_function(
                 "navigator.serviceWorker.ready.then(r => r.active && r.active.state === 'activated')",
                 timeout=120_000,
@@ -181,7 +217,10 @@ def main() -> None:
             "service_worker": warm,
             "first_load_median": sorted(cold)[len(cold) // 2],
             "service_worker_median": sorted(warm)[len(warm) // 2],
+            "login_first_load": login,
+            "login_first_load_median": sorted(login)[len(login) // 2],
         }
+        results["first_paint_slow_3g"] = paints
         browser.close()
 
     b, t = results["bytes"], results["button_ms_slow_3g"]
@@ -195,6 +234,15 @@ def main() -> None:
         f"Slow 3G, clock button, first load   {t['first_load_median']:6d} ms  {t['first_load']}  (< 3000 ms)"
     )
     print(f"Slow 3G, clock button, with the SW  {t['service_worker_median']:6d} ms  {t['service_worker']}")
+    print(
+        f"Slow 3G, sign-in button, first load {t['login_first_load_median']:6d} ms  {t['login_first_load']}"
+    )
+    for name, runs in results["first_paint_slow_3g"].items():
+        fcp = sorted(r["fcp"] for r in runs)[len(runs) // 2]
+        print(
+            f"Slow 3G, {name}, first contentful paint {fcp:6d} ms; requested before it: "
+            f"{runs[0]['requests_before_paint']}; render-blocking: {runs[0]['render_blocking']}"
+        )
     out = ROOT / "bench" / "results" / "latest-phone.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -232,6 +233,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "spotme.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON compressed (static files are WhiteNoise's, precompressed): spotme.middleware.
+    "spotme.middleware.TextGZipMiddleware",
     "spotme.middleware.RequestContextMiddleware",
     "spotme.middleware.SessionMiddleware",  # Django's; a failed save never undoes a success
     "spotme.security.PrivateResponseMiddleware",  # no-store for signed-in users and the API
@@ -435,13 +438,15 @@ def map_tile_source(tile_url: str) -> str:
 _TILE_SOURCES = [map_tile_source(SPOTME_MAP_TILE_URL)] if SPOTME_MAP_TILE_URL else []
 
 # Content-Security-Policy (django-csp): everything from this origin only, no inline script or style
-# (templates use classes and external files: spotme.css, clock.js); QR codes are inline SVG; map tiles
-# from the tile server's origin.
+# (templates use classes and external files: spotme.css, clock.js) except our own static files put in
+# the page for a fast first paint, each under this response's nonce (spotme.web.templatetags.
+# spotme_inline; django-csp adds 'nonce-…' only to responses that use it); QR codes are inline SVG;
+# map tiles from the tile server's origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
         # Swagger UI's icons are data: URIs in its stylesheet; the map tiles come from their server.
         "img-src": ["'self'", "data:", *_TILE_SOURCES],
         "font-src": ["'self'"],

@@ -88,7 +88,20 @@ def site_list(request):
     sites = OfficeSite.objects.prefetch_related(
         Prefetch("org_units", queryset=OrgUnit.objects.order_by("path"))
     ).order_by("-is_active", "name")
-    return render(request, "attendance/admin/sites.html", {"sites": sites})
+    # The active locations drawn with their radius above the table (maps.js, data-map="places").
+    sites_map = {
+        "sites": [
+            {
+                "name": s.name,
+                "latitude": float(s.latitude),
+                "longitude": float(s.longitude),
+                "radius_m": s.radius_m,
+            }
+            for s in sites
+            if s.is_active
+        ]
+    }
+    return render(request, "attendance/admin/sites.html", {"sites": sites, "sites_map": sites_map})
 
 
 @org_admin_only

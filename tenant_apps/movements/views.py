@@ -90,8 +90,17 @@ def detail(request, pk: int):
             "editable": editable and movement.status == Movement.Status.ACTIVE,
             "started": services.has_started(movement),
             "cancel_form": CancelForm(),
+            "location_map": location_map(movement),
         },
     )
+
+
+def location_map(movement: Movement) -> dict | None:
+    """The movement's pin for the map on its page (maps.js, data-map="places"); None without one."""
+    if movement.latitude is None or movement.longitude is None:
+        return None
+    point = {"latitude": float(movement.latitude), "longitude": float(movement.longitude)}
+    return {"sites": [], "points": [{**point, "label": movement.place}]}
 
 
 @login_required

@@ -1,6 +1,8 @@
 """Web Push API: the signed-in person's own browsers only (`/api/v1/notifications/push/…`).
 
-    GET    push/                         is push on here, the VAPID public key, your subscriptions
+    GET    push/                         is push on here, the VAPID public key, your subscriptions, and a
+                                         CSRF token for the POSTs (the service worker has no page to
+                                         read one from when it renews a subscription: sw-push.js)
     POST   push/subscriptions/           PushSubscription.toJSON() of this browser → 201
     DELETE push/subscriptions/<id>/      remove one of yours → 204 (another person's id: 404)
     POST   push/unsubscribe/             {"endpoint"}: this browser stops (yours only) → 200
@@ -12,6 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -87,6 +90,9 @@ PushState = inline_serializer(
         "enabled": serializers.BooleanField(),
         "public_key": serializers.CharField(allow_null=True, help_text="the applicationServerKey"),
         "results": SubscriptionSerializer(many=True),
+        "csrf_token": serializers.CharField(
+            help_text="for the X-CSRFToken header of this session's POSTs (readable same-origin only)"
+        ),
     },
 )
 
@@ -101,6 +107,7 @@ def state(request):
             "enabled": push.enabled(),
             "public_key": push.public_key(),
             "results": SubscriptionSerializer(subscriptions, many=True).data,
+            "csrf_token": get_token(request),
         }
     )
 

@@ -7,13 +7,16 @@ CSP's img-src opened to it, as the settings do for the configured server:
     message next to the field;
   * the officer's "use my location" on the movement form fills the pin from the phone's position;
   * the supervisor's dashboard shows the team's last known locations on tiles, each with its name
-    inside the map."""
+    inside the map;
+  * the list of office locations draws the active ones with their radius, and a movement's page its
+    location's pin (none without one)."""
 
 from __future__ import annotations
 
 import struct
 import threading
 import zlib
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -198,3 +201,51 @@ def test_office_location_on_the_map_use_my_location_and_the_team_on_tiles(live_u
             b = label.bounding_box()
             assert frame["x"] <= b["x"] and b["x"] + b["width"] <= frame["x"] + frame["width"], name
     assert not boss_errors, boss_errors
+
+
+def test_office_locations_list_and_a_movement_location_drawn_on_tiles(live_url, new_page, tile_server):
+    """The org admin's list of office locations opens with their circles on a map; an officer's
+    movement with a location shows its pin on the movement's page; one without a location, no map."""
+    from tenant_apps.movements import services as movements
+    from tenant_apps.people.models import Officer
+
+    agency, site, _ = set_up()
+    url = live_url(SUBDOMAIN)
+    with schema_context(agency.schema_name):
+        OfficeSite.objects.create(name="Cawangan Klang", latitude=3.0449, longitude=101.4456, radius_m=150)
+        OfficeSite.objects.create(
+            name="Pejabat Lama", latitude=3.1, longitude=101.5, radius_m=100, is_active=False
+        )
+        officer = Officer.objects.get(user__username=OFFICERS[0][0])
+        common = dict(whole_day=True, start_time=None, end_time=None, kind="meeting", purpose="Mesyuarat")
+        day = timezone.localdate() + timedelta(days=1)
+        pinned = movements.create_movement(
+            officer,
+            dict(common, date=day, place="Putrajaya", latitude=2.9264, longitude=101.6964),
+        )
+        unpinned = movements.create_movement(
+            officer, dict(common, date=day + timedelta(days=1), place="Shah Alam")
+        )
+
+    admin, admin_errors = signed_in(new_page, url, ADMIN_A)
+    admin.goto(f"{url}/attendance/admin/sites/")
+    sites_map = admin.locator("#sites-map")
+    expect(sites_map).to_have_attribute("data-rendered", "1")
+    expect(sites_map).to_have_attribute("data-sites", "2")  # the active ones
+    expect(sites_map.locator("img.leaflet-tile-loaded").first).to_be_visible()
+    expect(sites_map.locator("path.leaflet-interactive")).to_have_count(2)  # their radius circles
+    assert not admin_errors, admin_errors
+
+    tile_server.clear()
+    page, errors = signed_in(new_page, url, OFFICERS[0][0])
+    page.goto(f"{url}/movements/{pinned.pk}/")
+    movement_map = page.locator("#movement-map")
+    expect(movement_map).to_have_attribute("data-points", "1")
+    expect(movement_map.locator(".leaflet-marker-icon")).to_have_count(1)
+    expect(movement_map.locator("img.leaflet-tile-loaded").first).to_be_visible()
+    assert tile_server, "the movement's map tiles come from the configured tile server"
+    page.goto(f"{url}/movements/{unpinned.pk}/")
+    expect(page.locator("#movement-details")).to_have_count(1)
+    expect(page.locator("#movement-map")).to_have_count(0)
+    assert page.locator("script[src*='leaflet']").count() == 0, "no Leaflet on a page without a map"
+    assert not errors, errors

@@ -279,3 +279,105 @@ def test_the_settings_page_on_a_phone_has_no_sideways_scroll_and_no_serious_axe_
         ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ': ' + v.help)"
     )
     assert violations == []
+
+
+def worker_of(page, base: str):
+    """The site's service worker, as Playwright reaches it (its global scope, for evaluate)."""
+    for _ in range(50):
+        workers = [w for w in page.context.service_workers if w.url.startswith(base + "/")]
+        if workers:
+            return workers[0]
+        page.wait_for_timeout(100)
+    raise AssertionError("no service worker")
+
+
+def test_the_service_worker_renews_a_subscription_the_push_service_changed(
+    new_page, live_url, vapid, push_receiver
+):
+    """What `pushsubscriptionchange` does (sw-push.js renewSubscription): subscribe again with the
+    server's VAPID key, POST the new subscription, remove the old one; the session's cookie and the
+    CSRF token from GET push/ authorise it. Chromium never fires the event (Firefox and Safari do)
+    and a script cannot make a trusted one, so the test calls the handler's function inside the real
+    worker; PushManager.subscribe is stood in for there, as in the page above (no FCM here)."""
+    from tenant_apps.notifications import push
+
+    agency, supervisor, _officer = set_up_agency()
+    device = push_receiver()
+    old, new = device.subscription("before-change"), device.subscription("after-change")
+    with schema_context(agency.schema_name):
+        push.subscribe(
+            supervisor.user,
+            endpoint=old["endpoint"],
+            p256dh=old["keys"]["p256dh"],
+            auth=old["keys"]["auth"],
+        )
+        public_key = push.public_key()
+    base = live_url(SUBDOMAIN)
+    page = browser_with_root_worker(new_page, base)
+    worker = worker_of(page, base)
+    created = worker.evaluate(
+        """async ([old, fresh]) => {
+          self.__keys = [];
+          self.registration.pushManager.subscribe = (options) => {
+            self.__keys.push(Array.from(new Uint8Array(options.applicationServerKey)));
+            return Promise.resolve({ endpoint: fresh.endpoint, toJSON: () => fresh });
+          };
+          return self.SpotmePush.renewSubscription({ endpoint: old.endpoint }, null);
+        }""",
+        [old, new],
+    )
+    assert created["service"] == "127.0.0.1"
+    assert bytes(worker.evaluate("self.__keys[0]")) == unb64url(public_key)
+    with schema_context(agency.schema_name):
+        endpoints = list(PushSubscription.objects.values_list("endpoint", flat=True))
+    assert endpoints == [new["endpoint"]], "the new subscription stored, the old one removed"
+
+    # Signed out, the API refuses the worker (no session): nothing changes.
+    page.context.clear_cookies()
+    refused = worker.evaluate(
+        """async ([old, fresh]) => self.SpotmePush.renewSubscription({ endpoint: fresh.endpoint }, null)
+             .then(() => "renewed", (e) => e.message)""",
+        [old, new],
+    )
+    assert refused.startswith("push API : 403") or refused.startswith("push API : 401"), refused
+    with schema_context(agency.schema_name):
+        assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [new["endpoint"]]
+
+
+def test_a_click_on_a_notification_brings_forward_the_right_window(new_page, live_url, vapid):
+    """Which window `notificationclick` focuses (sw-push.js pickWindow), evaluated in the real worker
+    with stand-in window clients: Chromium's DevTools protocol can show a notification but not click
+    it, so the click itself (focus, navigate, openWindow) is not driven here."""
+    set_up_agency()
+    base = live_url(SUBDOMAIN)
+    page = browser_with_root_worker(new_page, base)
+    worker = worker_of(page, base)
+    chosen = worker.evaluate(
+        """(origin) => {
+          const P = self.SpotmePush;
+          const w = (url, focused) => ({ url, focused });
+          const home = w(origin + "/", false), team = w(origin + "/movements/team/", false);
+          const tasks = w(origin + "/tasks/", true), other = w("https://elsewhere.example/", true);
+          const name = (r) => r && [r[0].url, r[1]];
+          const target = P.sameOriginUrl("/movements/team/");
+          return {
+            target,
+            exact: name(P.pickWindow([home, tasks, team], target)),
+            focused: name(P.pickWindow([home, tasks], target)),
+            first: name(P.pickWindow([home], target)),
+            none: P.pickWindow([other], target),
+            foreign: P.sameOriginUrl("https://evil.example/phish"),
+            empty: P.sameOriginUrl(undefined),
+          };
+        }""",
+        base,
+    )
+    assert chosen == {
+        "target": base + "/movements/team/",
+        "exact": [base + "/movements/team/", False],  # already there: just focused
+        "focused": [base + "/tasks/", True],  # the window in use, taken to the page
+        "first": [base + "/", True],
+        "none": None,  # no window of the app: a new one opens
+        "foreign": base + "/notifications/",  # never another site, whatever a payload says
+        "empty": base + "/notifications/",
+    }

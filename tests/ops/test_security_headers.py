@@ -1,5 +1,6 @@
 """Content-Security-Policy, Permissions-Policy and the other security headers; templates that the
-policy does not break (no inline script, style or event handler)."""
+policy does not break (no inline script, style or event handler: only our own static files, put in
+the page under the response's nonce by spotme_inline)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,13 @@ def directives(header: str) -> dict[str, list[str]]:
 def assert_secure_headers(response) -> None:
     csp = directives(response["Content-Security-Policy"])
     assert csp["default-src"] == ["'self'"]
-    assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
+    # 'self', and this response's nonce when the page carries a static file inline (one per response).
+    nonces = set()
+    for directive in ("script-src", "style-src"):
+        assert csp[directive][0] == "'self'"
+        assert all(re.fullmatch(r"'nonce-[A-Za-z0-9+/]{22}=='", word) for word in csp[directive][1:])
+        nonces.update(csp[directive][1:])
+    assert len(nonces) <= 1
     assert csp["object-src"] == ["'none'"] and csp["frame-ancestors"] == ["'none'"]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
@@ -48,7 +55,31 @@ def test_headers_on_the_clock_in_page(agency_a, client_for):
     response = client.get("/")
     assert response.status_code == 200
     assert_secure_headers(response)
-    assert b'src="/static/spotme/clock.js"' in response.content
+    html = response.content.decode()
+    nonce = directives(response["Content-Security-Policy"])["script-src"][1][len("'nonce-") : -1]
+    # The clock card's scripts and the stylesheet come inside the page, each under the nonce; no
+    # other inline script or style.
+    clock_js = (ROOT / "platform/spotme/web/static/spotme/clock.js").read_text()
+    assert f'<script nonce="{nonce}">{clock_js}</script>' in html
+    assert f'<style nonce="{nonce}">' in html
+    assert len(re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", html)) == len(
+        re.findall(f'<script nonce="{re.escape(nonce)}">', html)
+    )
+    assert html.count("<style") == html.count(f'<style nonce="{nonce}">')
+
+
+def test_a_page_rendered_without_its_request_loads_the_files_by_url():
+    """A template rendered without the request (as Django's default error handlers do) has no nonce:
+    the files are then loaded by URL, as before."""
+    from django.template import Context, Template
+
+    html = Template(
+        '{% load spotme_inline %}{% inline_style "spotme/spotme.css" %}{% inline_script "spotme/phone.js" %}'
+    ).render(Context({}))
+    assert html == (
+        '<link rel="stylesheet" href="/static/spotme/spotme.css">'
+        '<script src="/static/spotme/phone.js" defer></script>'
+    )
 
 
 def test_api_docs_work_under_the_policy(apex_client):

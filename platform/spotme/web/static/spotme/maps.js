@@ -6,10 +6,17 @@
      fields stay the accessible way to give the place; the map is a help for sighted users.
    <button data-locate> in such a form: "use my location" fills the fields from navigator.geolocation.
    <div data-map="team" data-source="ID">: the supervisor's team today ({sites, rows} from
-     json_script): office circles and each officer's last known location, with their name. */
+     json_script): office circles and each officer's last known location, with their name.
+   <div data-map="places" data-source="ID">: a map to look at ({sites, points} from json_script):
+     office circles with their radius and pins with their label (the office sites list, a movement).
+
+   Leaflet's stylesheet is added by this script (its URL in the script's data-css) and the maps are
+   drawn once it has loaded: a <link rel=stylesheet> in the page would hold back its first paint by a
+   round trip (about 2 s on a slow phone connection) for a map below the form. */
 (function () {
   "use strict";
   var L = window.L;
+  var leafletCss = document.currentScript ? document.currentScript.dataset.css : null;
   var MALAYSIA = [[0.8, 99.4], [7.6, 119.5]];
   var BLUE = "#0b3d91", GREEN = "#1e7b34", RED = "#b3261e", GREY = "#5b6470";
 
@@ -127,10 +134,46 @@
     el.dataset.rendered = "1";
   }
 
-  function start() {
-    if (!L) return;
+  function places(el) {
+    var data = json(el.dataset.source);
+    if (!data) return;
+    var map = newMap(el, { scrollWheelZoom: false });
+    var bounds = [];
+    (data.sites || []).forEach(function (s) {
+      var centre = L.latLng(s.latitude, s.longitude);
+      L.circle(centre, { radius: s.radius_m, color: BLUE, weight: 2, fillOpacity: 0.1 }).addTo(map).bindTooltip(s.name);
+      var box = centre.toBounds(s.radius_m * 2);
+      bounds.push(box.getNorthEast(), box.getSouthWest());
+    });
+    (data.points || []).forEach(function (pt) {
+      var p = [pt.latitude, pt.longitude];
+      L.marker(p, { title: pt.label, alt: pt.label, keyboard: false }).addTo(map).bindTooltip(pt.label);
+      bounds.push(L.latLng(p));
+    });
+    if (bounds.length === 1) map.setView(bounds[0], 16);
+    else if (bounds.length) map.fitBounds(L.latLngBounds(bounds).pad(0.2), { maxZoom: 17 });
+    else map.fitBounds(MALAYSIA);
+    el.dataset.points = String((data.points || []).length);
+    el.dataset.sites = String((data.sites || []).length);
+    el.dataset.rendered = "1";
+  }
+
+  function draw() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-map=picker]"), picker);
     Array.prototype.forEach.call(document.querySelectorAll("[data-map=team]"), team);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-map=places]"), places);
+  }
+
+  function start() {
+    if (!L || !document.querySelector("[data-map]")) return;
+    if (!leafletCss || document.querySelector("link[data-leaflet]")) { draw(); return; }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = leafletCss;
+    link.setAttribute("data-leaflet", "");
+    link.addEventListener("load", draw);
+    link.addEventListener("error", draw);
+    document.head.appendChild(link);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
