@@ -69,7 +69,8 @@ def test_rejection_email_is_an_outbox_row_sent_once(
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         actions.reject_application(application.pk, operator=operator, reason="Bukan agensi kerajaan")
-    assert OutboxMessage.objects.get(task="onboarding.send_application_email", args__0="rejected").published_at
+    message = OutboxMessage.objects.get(task="onboarding.send_application_email", args__0="rejected")
+    assert message.published_at is not None
     assert len(mailoutbox) == 1
     assert send_application_email.delay("rejected", application.pk).get() == "already sent"
     assert len(mailoutbox) == 1
