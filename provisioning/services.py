@@ -24,7 +24,7 @@ from spotme.accounts.mykad import normalise_mykad, validate_mykad
 from tenants.models import Agency, AgencyStatus, Domain
 from tenants.subdomains import domain_for, normalise_subdomain, schema_name_for, validate_subdomain_format
 
-from . import emails, schemas
+from . import schemas
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,28 @@ def _set_up_agency_schema(agency: Agency, request: AgencyRequest, temporary_pass
         Officer.objects.create(user=admin, position=_("Organisation administrator"))
 
 
+def _queue_welcome(agency: Agency, request: AgencyRequest, temporary_password: str) -> None:
+    """The org admin's welcome (the agency is ready: address, login, temporary password) through the
+    transactional outbox of the public schema, in the provisioning transaction: sent after the commit
+    by a worker (provisioning.tasks.send_welcome), or by the relay when the broker was away. The row
+    holds the password only encrypted (spotme.crypto), as the other secrets at rest."""
+    from django_tenants.utils import get_public_schema_name
+
+    from spotme.crypto import encrypt
+    from spotme.outbox import services as outbox
+
+    with schema_context(get_public_schema_name()):
+        outbox.enqueue(
+            "provisioning.send_welcome",
+            agency.pk,
+            request.admin_email,
+            request.admin_name,
+            request.admin_mykad,
+            encrypt(temporary_password),
+            request.language,
+        )
+
+
 def provision_agency(request: AgencyRequest, *, application=None, notify: bool = True) -> ProvisionedAgency:
     started = time.monotonic()
     request = _validate(request)
@@ -148,17 +170,7 @@ def provision_agency(request: AgencyRequest, *, application=None, notify: bool =
             duration_ms=int((time.monotonic() - started) * 1000),
         )
         if notify:
-            transaction.on_commit(
-                lambda: emails.org_admin_welcome(
-                    agency=agency,
-                    to=request.admin_email,
-                    name=request.admin_name,
-                    url=result.url,
-                    login_id=request.admin_mykad,
-                    temporary_password=temporary_password,
-                    language=request.language,
-                )
-            )
+            _queue_welcome(agency, request, temporary_password)
     log.info("provisioned agency %s in %d ms", schema_name, result.duration_ms)
     return result
 

@@ -125,3 +125,38 @@ def _record_success(application_id: int, owner: str, url: str, duration_ms: int)
             message=url,
             duration_ms=duration_ms,
         )
+
+
+@app.task(name="provisioning.send_welcome", bind=True, acks_late=True, max_retries=10, default_retry_delay=60)
+def send_welcome(
+    self, agency_id: int, to: str, name: str, login_id: str, encrypted_password: str, language: str
+) -> str:
+    """The org admin's welcome e-mail, once (shared_apps.onboarding.tasks.send_once), retried while
+    the mail server fails. Enqueued through the outbox by provisioning.services.provision_agency."""
+    from shared_apps.onboarding.tasks import send_once
+    from spotme.crypto import decrypt
+    from tenants.models import Agency
+
+    from . import emails
+    from .services import agency_url
+
+    agency = Agency.objects.filter(pk=agency_id).first()
+    if agency is None:
+        return "gone"
+
+    def send() -> None:
+        emails.org_admin_welcome(
+            agency=agency,
+            to=to,
+            name=name,
+            url=agency_url(agency),
+            login_id=login_id,
+            temporary_password=decrypt(encrypted_password),
+            language=language,
+        )
+
+    try:
+        sent = send_once(f"welcome:{agency_id}", send)
+    except OSError as exc:  # the mail server: try again later
+        raise self.retry(exc=exc) from exc
+    return "sent" if sent else "already sent"

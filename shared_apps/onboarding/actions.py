@@ -1,5 +1,7 @@
 """What can happen to an application. Each action writes, logs and notifies in one transaction;
-emails and the provisioning task leave only after the commit."""
+e-mails and the provisioning task are outbox rows (spotme.outbox) written in that transaction and
+published after its commit — or, when the broker is down then, by the outbox relay once it is back:
+an approval answered "done" always ends in a provisioned agency and its e-mails (onboarding/tasks.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails
+from spotme.outbox import services as outbox
+
 from .models import AgencyApplication, ApplicationStatus, ProvisioningEvent
 
 
@@ -20,7 +23,7 @@ def submit_application(*, form, language: str) -> AgencyApplication:
         app: AgencyApplication = form.save(commit=False)
         app.language = language
         app.save()
-        transaction.on_commit(lambda: emails.application_received(app))
+        _email("received", app)
     return app
 
 
@@ -28,10 +31,13 @@ def _locked(app_id: int) -> AgencyApplication:
     return AgencyApplication.objects.select_for_update().get(pk=app_id)
 
 
-def _enqueue_provisioning(app: AgencyApplication) -> None:
-    from provisioning.tasks import provision_application
+def _email(kind: str, app: AgencyApplication) -> None:
+    outbox.enqueue("onboarding.send_application_email", kind, app.pk)
 
-    transaction.on_commit(lambda: provision_application.delay(app.pk))
+
+def _enqueue_provisioning(app: AgencyApplication) -> None:
+    # provisioning.tasks.provision_application: idempotent, so a second publication does nothing.
+    outbox.enqueue("provisioning.provision_application", app.pk)
 
 
 def approve_application(app_id: int, *, operator) -> AgencyApplication:
@@ -46,7 +52,7 @@ def approve_application(app_id: int, *, operator) -> AgencyApplication:
         ProvisioningEvent.objects.create(
             application=app, kind=ProvisioningEvent.Kind.QUEUED, actor=operator, message="approved"
         )
-        transaction.on_commit(lambda: emails.application_approved(app))
+        _email("approved", app)
         _enqueue_provisioning(app)
     return app
 
@@ -64,7 +70,7 @@ def reject_application(app_id: int, *, operator, reason: str) -> AgencyApplicati
         ProvisioningEvent.objects.create(
             application=app, kind=ProvisioningEvent.Kind.REJECTED, actor=operator, message=reason
         )
-        transaction.on_commit(lambda: emails.application_rejected(app))
+        _email("rejected", app)
     return app
 
 

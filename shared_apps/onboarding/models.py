@@ -126,3 +126,15 @@ def event_message(message: str) -> str:
             return _("attempt %(n)s (taken over from %(owner)s, whose lease expired)") % match.groupdict()
         return _("attempt %(n)s") % {"n": match["n"]}
     return message
+
+
+class SentOnboardingEmail(models.Model):
+    """One onboarding e-mail that left (received, approved, rejected, the agency's welcome): the
+    tasks sending them (tasks.py) are published by the outbox at least once — again after a crash
+    or a relay that overlapped — and skip an e-mail recorded here, so each is sent once."""
+
+    key = models.CharField(max_length=80, unique=True)  # "<kind>:<application or agency id>"
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

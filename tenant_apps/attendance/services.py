@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +22,6 @@ from .models import (
     AttendanceIssue,
     ClockAdjustment,
     ClockEvent,
-    ColourCard,
     IssueStatus,
     LocationStatus,
     OfficeSite,
@@ -434,143 +433,6 @@ def close_day(day: date) -> int:
     return count
 
 
-# --- issues ---------------------------------------------------------------------------------------
-
-
-def answer_issue(issue: AttendanceIssue, *, reason: str, attachment=None) -> AttendanceIssue:
-    if issue.status not in (IssueStatus.OPEN, IssueStatus.ANSWERED):
-        raise ValidationError(_("This issue can no longer be answered."), code="closed")
-    reason = (reason or "").strip()
-    if len(reason) < 5:
-        raise ValidationError({"reason": _("Explain in a few words (at least 5 characters).")})
-    with transaction.atomic():
-        issue.reason = reason
-        if attachment is not None:
-            issue.attachment = attachment
-        issue.status = IssueStatus.ANSWERED
-        issue.answered_at = timezone.now()
-        issue.save()
-        officer = issue.officer
-        if officer.supervisor_id is not None:
-            from django.utils.translation import gettext_lazy
-
-            from tenant_apps.notifications.models import Kind
-            from tenant_apps.notifications.services import notify
-
-            from .labels import CODE_LABELS
-
-            notify(
-                officer.supervisor.user,
-                Kind.ISSUE_ANSWERED,
-                gettext_lazy("%(name)s has given a reason for %(issue)s on %(date)s"),
-                url="/attendance/team/issues/",
-                name=officer.user.get_full_name(),
-                issue=CODE_LABELS.get(issue.code, issue.code),
-                date=f"{issue.date:%d/%m/%Y}",
-            )
-    return issue
-
-
-def decide_issue(issue: AttendanceIssue, *, supervisor, accept: bool, comment: str = "") -> AttendanceIssue:
-    if issue.status != IssueStatus.ANSWERED:
-        raise ValidationError(_("Only an answered issue can be decided."), code="not_answered")
-    if not accept and len((comment or "").strip()) < 3:
-        raise ValidationError({"comment": _("Give the officer a reason for the rejection.")})
-    with transaction.atomic():
-        issue.status = IssueStatus.ACCEPTED if accept else IssueStatus.REJECTED
-        issue.decided_by = supervisor
-        issue.decided_at = timezone.now()
-        issue.decision_comment = comment.strip()
-        issue.save()
-        recompute_day(issue.officer, issue.date)
-        from .signals import issue_decided  # followers: opendata's issue.decided webhook
-
-        issue_decided.send(sender=AttendanceIssue, issue=issue)
-        from django.utils.translation import gettext_lazy
-
-        from tenant_apps.notifications.models import Kind
-        from tenant_apps.notifications.services import notify
-
-        from .labels import CODE_LABELS
-
-        message = (
-            gettext_lazy("Your reason for %(issue)s on %(date)s was accepted")
-            if accept
-            else gettext_lazy("Your reason for %(issue)s on %(date)s was rejected")
-        )
-        notify(
-            issue.officer.user,
-            Kind.ISSUE_DECIDED,
-            message,
-            url="/attendance/issues/",
-            issue=CODE_LABELS.get(issue.code, issue.code),
-            date=f"{issue.date:%d/%m/%Y}",
-        )
-    return issue
-
-
-def expire_undecided(month: date) -> int:
-    """After the cut-off day, reasons not decided for `month` count as rejected (SPEC.md)."""
-    first = month.replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    return AttendanceIssue.objects.filter(
-        date__gte=first, date__lt=nxt, expired=False, status__in=[IssueStatus.OPEN, IssueStatus.ANSWERED]
-    ).update(expired=True)
-
-
-# --- colour card ----------------------------------------------------------------------------------
-
-
-def compute_colour_cards(month: date, *, today: date | None = None) -> int:
-    """Each officer's card for `month` from the previous month's counted issues. Run from the 1st
-    (provisional) until the day after the cut-off, when undecided reasons start counting as rejected;
-    idempotent, so running it daily is safe."""
-    from django.db.models import Count, Q
-
-    from tenant_apps.people.models import Officer
-
-    first = month.replace(day=1)
-    previous = (first - timedelta(days=1)).replace(day=1)
-    policy = calendar.policy_for(first)
-    thresholds = policy.colour_thresholds() if policy else rules.ColourThresholds()
-    cutoff = first.replace(day=policy.issue_cutoff_day if policy else 2)
-    if (today or timezone.localdate()) > cutoff:
-        expire_undecided(previous)
-    counts = dict(
-        AttendanceIssue.objects.filter(date__gte=previous, date__lt=first)
-        .filter(
-            Q(status=IssueStatus.REJECTED)
-            | (Q(expired=True) & ~Q(status__in=[IssueStatus.ACCEPTED, IssueStatus.WITHDRAWN]))
-        )
-        .values_list("officer_id")
-        .annotate(n=Count("id"))
-    )
-    last = dict(ColourCard.objects.filter(month=previous).values_list("officer_id", "colour"))
-    cards = []
-    for officer_id in Officer.objects.values_list("pk", flat=True):
-        current = rules.Colour(last.get(officer_id, rules.Colour.KUNING))
-        n = counts.get(officer_id, 0)
-        cards.append(
-            ColourCard(
-                officer_id=officer_id,
-                month=first,
-                colour=next_colour(current, n, thresholds),
-                non_compliances=n,
-            )
-        )
-    ColourCard.objects.bulk_create(
-        cards,
-        update_conflicts=True,
-        unique_fields=["officer", "month"],
-        update_fields=["colour", "non_compliances", "computed_at"],
-    )
-    return len(cards)
-
-
-def next_colour(current, n, thresholds):
-    return rules.next_colour(current, n, thresholds)
-
-
 def today_for(officer, profile: AgencyProfile | None = None) -> tuple[date, AttendanceDay | None]:
     profile = profile or AgencyProfile.current()
     now = timezone.now().astimezone(agency_tz(profile))
@@ -579,44 +441,11 @@ def today_for(officer, profile: AgencyProfile | None = None) -> tuple[date, Atte
     return day, AttendanceDay.objects.filter(officer=officer, date=day).first()
 
 
-def adjust(
-    officer,
-    day: date,
-    *,
-    by,
-    reason: str,
-    add_at: datetime | None = None,
-    direction: str = "",
-    void_event: ClockEvent | None = None,
-) -> ClockAdjustment:
-    """An administrator's correction with a reason; the day is recomputed."""
-    if len((reason or "").strip()) < 5:
-        raise ValidationError({"reason": _("A correction needs a reason (at least 5 characters).")})
-    with transaction.atomic():
-        if void_event is not None:
-            adj = ClockAdjustment.objects.create(
-                officer=officer,
-                attendance_date=day,
-                kind="void",
-                event=void_event,
-                reason=reason,
-                created_by=by,
-            )
-        else:
-            if add_at is None or direction not in ("in", "out"):
-                raise ValidationError(_("A correction adds a clock-in or clock-out at a time."))
-            adj = ClockAdjustment.objects.create(
-                officer=officer,
-                attendance_date=day,
-                kind="add",
-                at=add_at,
-                direction=direction,
-                reason=reason,
-                created_by=by,
-            )
-        recompute_day(officer, day)
-    return adj
-
+# The issue workflow, colour cards and corrections live in their own modules; their functions stay
+# importable from here, where callers have always found them.
+from .colour_cards import compute_colour_cards, next_colour  # noqa: E402
+from .corrections import adjust  # noqa: E402
+from .issues import answer_issue, decide_issue, expire_undecided  # noqa: E402
 
 __all__ = [
     "Policy",
@@ -626,6 +455,10 @@ __all__ = [
     "answer_issue",
     "decide_issue",
     "compute_colour_cards",
+    "next_colour",
+    "expire_undecided",
+    "adjust",
+    "today_for",
     "Position",
     "ClockError",
     "Source",

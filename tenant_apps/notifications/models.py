@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     TASK_LOG_REVIEWED = "task_log_reviewed", _("Your supervisor commented on your task log")
     TASK_LOG_RETURNED = "task_log_returned", _("A task-log entry was returned to you for correction")
     TASK_LOG_CORRECTED = "task_log_corrected", _("A supervisee corrected a returned task-log entry")
+    REPORT_READY = "report_ready", _("A report you asked for is ready")
 
 
 class Notification(models.Model):

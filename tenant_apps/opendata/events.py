@@ -63,30 +63,64 @@ def _officers_changed(sender, change, officer_ids=(), user_ids=(), fields=(), **
 # --- collecting per transaction ----------------------------------------------------------------------
 
 
+class _Group:
+    """The events raised at one set of open savepoints. Its marker is an on-commit callback of that
+    set: Django drops it when one of those savepoints rolls back, so a group whose marker has not run
+    by the time the batch flushes was rolled back, and its events are not published."""
+
+    def __init__(self):
+        self.items: dict[str, list] = defaultdict(list)
+        self.committed = False
+        self.marker = self.mark  # one bound method, to find it among the on-commit callbacks
+
+    def mark(self) -> None:
+        self.committed = True
+
+
 class _Batch:
     def __init__(self, schema_name: str):
         self.schema_name = schema_name
-        self.items: dict[str, list] = defaultdict(list)
+        self.groups: dict[tuple, _Group] = {}
         self.callback = self.flush  # one bound method, to find it among the on-commit callbacks
 
     def flush(self) -> None:
-        _publish_safely(self.schema_name, dict(self.items))
+        items: dict[str, list] = defaultdict(list)
+        for group in self.groups.values():
+            if group.committed:
+                for event, group_items in group.items.items():
+                    items[event].extend(group_items)
+        if items:
+            _publish_safely(self.schema_name, dict(items))
+
+
+def _registered(conn, func) -> bool:
+    return any(f is func for _, f, _ in conn.run_on_commit)
 
 
 def emit(event: str, item: dict) -> None:
-    """Publish `item` under `event` once the current transaction commits (at once outside one)."""
+    """Publish `item` under `event` once the current transaction commits (at once outside one); an
+    event raised in a savepoint that rolls back is not published, even if the transaction commits."""
     conn = transaction.get_connection()
     schema_name = connection.schema_name
     if not conn.in_atomic_block:
         _publish_safely(schema_name, {event: [item]})
         return
     batch = getattr(conn, "_opendata_batch", None)
-    pending = batch is not None and any(func is batch.callback for _, func, _ in conn.run_on_commit)
-    if not pending or batch.schema_name != schema_name:
+    if batch is None or batch.schema_name != schema_name or not _registered(conn, batch.callback):
         batch = _Batch(schema_name)
         conn._opendata_batch = batch
         transaction.on_commit(batch.callback, robust=True)
-    batch.items[event].append(item)
+    savepoints = tuple(conn.savepoint_ids)
+    group = batch.groups.get(savepoints)
+    if group is None or not _registered(conn, group.marker):
+        group = batch.groups[savepoints] = _Group()
+        transaction.on_commit(group.marker, robust=True)
+        # The flush runs after the markers (on-commit callbacks run in order): moved to the end,
+        # keeping the savepoints it was registered with (its own rollback drops it, as before).
+        entry = next(e for e in conn.run_on_commit if e[1] is batch.callback)
+        conn.run_on_commit.remove(entry)
+        conn.run_on_commit.append(entry)
+    group.items[event].append(item)
 
 
 def _publish_safely(schema_name: str, items_by_event: dict) -> None:

@@ -118,3 +118,11 @@ def send_one(month: str, user_id: int, kind: str) -> bool:
     except IntegrityError:  # sent meanwhile by another run
         return False
     return True
+
+
+@app.task(name="reports.render_job", acks_late=True)
+def render_job(job_id: int) -> str:
+    """A report file in the background (jobs.py), enqueued through the outbox with its job."""
+    from . import jobs
+
+    return jobs.render(job_id)

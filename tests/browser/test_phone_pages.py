@@ -75,7 +75,7 @@ MUST_OPEN = {
         "people/",
         "people/<int:pk>/",
     ],
-    "eksekutif": ["dashboard/agency/", "reports/<slug:kind>/"],
+    "eksekutif": ["dashboard/agency/", "reports/<slug:kind>/", "reports/jobs/<int:pk>/"],
     "pentadbir": [
         "dashboard/monitoring/",
         "attendance/admin/sites/<int:pk>/edit/",
@@ -106,6 +106,9 @@ SKIPPED = {
     "api/schema/": "OpenAPI schema (JSON/YAML)",
     "api/docs/": "Swagger UI: a third-party page for developers",
     "notifications/devices/<int:pk>/remove/": "POST only (removes a push device)",
+    "reports/<slug:kind>/prepare/": "POST only (asks for a report file made in the background)",
+    "reports/jobs/<int:pk>/status/": "JSON for the report job page's script",
+    "reports/jobs/<int:pk>/download/": "file download",
 }
 
 
@@ -243,7 +246,16 @@ def set_up():
             status=ImportBatch.Status.CHECKED,
             rows=5,
         )
+        from tenant_apps.reports.models import ReportJob
+
+        report_job = ReportJob.objects.create(  # the executive's agency PDF, being prepared
+            requested_by=User.objects.get(username=LOGINS["eksekutif"]),
+            kind="agency",
+            params={"start": today.replace(day=1).isoformat(), "end": today.isoformat()},
+            status=ReportJob.Status.RUNNING,
+        )
         ids = {
+            "report_job": report_job.pk,
             "movement": movement.pk,
             "task": task.pk,
             "entry": entry.pk,
@@ -284,6 +296,7 @@ def fill(route: str, ids: dict) -> str | None:
         "open-data/webhooks/<int:pk>": "webhook",
         "open-data/deliveries/<int:pk>": "delivery",
         "devices/batches/<int:pk>": "batch",
+        "reports/jobs/<int:pk>": "report_job",
     }
     if "<" not in route:
         return "/" + route

@@ -50,9 +50,17 @@ def agency_data(cast, office):
             now=at(MON, "08:00"),
         )
         from tenant_apps.attendance.models import AttendanceIssue, Policy, WorkingPattern
+        from tenant_apps.reports.models import ReportJob
 
         issue = AttendanceIssue.objects.filter(officer=cast.officer_1).first()
+        report_job = ReportJob.objects.create(
+            requested_by=cast.executive.user,
+            kind="agency",
+            params={"start": f"{MON:%Y-%m}-01", "end": f"{MON:%Y-%m}-28"},
+            status=ReportJob.Status.RUNNING,
+        )
         ids = {
+            "report_job": report_job.pk,
             "officer": cast.officer_1.pk,
             "unit": cast.unit.pk,
             "task": task.pk,
@@ -84,6 +92,7 @@ def tenant_paths(ids: dict) -> list[str]:
         "/people/<int:pk>/edit/": ids["officer"],
         "/tasks/<int:pk>/": ids["task"],
         "/tasks/<int:pk>/edit/": ids["task"],
+        "/reports/jobs/<int:pk>/": ids["report_job"],
     }
     paths = []
     for path, _name in get_routes("spotme.urls_tenant"):

@@ -171,3 +171,15 @@ def october(cast):
         )
         Task.objects.filter(pk=late.pk).update(created_at=at(date(2025, 9, 1), 9))
     return Month(cast)
+
+
+def agency_pdf(client, capture, month: str = "2025-10"):
+    """The agency's PDF as a person gets it: "Prepare the PDF" (a background job, run in this process
+    after the commit, as without REDIS_URL), then the job's download. Returns the download response."""
+    with capture(execute=True):
+        response = client.post("/reports/agency/prepare/", {"month": month, "export": "pdf"})
+    assert response.status_code == 302 and response["Location"].startswith("/reports/jobs/"), response
+    job_page = response["Location"]
+    page = client.get(job_page).content.decode()
+    assert 'id="job-download"' in page, page[-1500:]
+    return client.get(job_page + "download/")
