@@ -240,7 +240,7 @@ MIDDLEWARE = [
     "spotme.api_query.DeclaredQueryMiddleware",  # API query values as the OpenAPI schema declares them
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "spotme.middleware.AuthenticationMiddleware",  # Django's, with the user read in the routing statement
     "django_otp.middleware.OTPMiddleware",
     "axes.middleware.AxesMiddleware",  # renders the lockout page (spotme.accounts.lockout)
     "spotme.accounts.middleware.IdleTimeoutMiddleware",
@@ -391,6 +391,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Host-only cookies: no SESSION_COOKIE_DOMAIN, so a session of one agency never travels to another.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
+# Django's database sessions, read in the statement that routes the request (spotme/sessions.py).
+SESSION_ENGINE = "spotme.sessions"
 SESSION_COOKIE_NAME = "spotme_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
