@@ -10,8 +10,8 @@ setup     provisions the agency `benchclock` (bench/import_officers.py's fresh_a
           product's bulk import: users, officers with supervisors, roles, audit entries), gives them
           all one known password, hashed ONCE with the production hasher and copied to every
           account, and marks them activated (no forced password change), as after activation.
-          One office site for everyone (200 m), and the ceiling's table `bench_ceiling` (raw SQL,
-          in the agency's schema only).
+          One office site for everyone (200 m), and the ceilings' tables `bench_ceiling` and
+          `bench_bare` (raw SQL, in the agency's schema only).
 sessions  deletes the agency's sessions and makes one per officer, exactly what a login leaves: one
           real django.contrib.auth.login() (signals and all) gives the session's contents, which are
           then written for every officer with their own user id (bulk insert, ~1 s for 10,000),
@@ -104,6 +104,7 @@ def setup(officers: int) -> dict:
         OfficeSite.objects.create(**SITE)
         with connection.cursor() as cursor:
             cursor.execute(CEILING_TABLE)
+            cursor.execute(CEILING_TABLE.replace("bench_ceiling", "bench_bare"))  # bench/bare_urls.py
     connection.set_schema_to_public()
     return {
         "host": tenant.host,
@@ -303,12 +304,23 @@ def profile(requests: int, sessions_file: Path, top: int, offset: int = 0) -> di
                 post(k, CEILING_PATH)
             wall = time.perf_counter() - started
         ceiling_timing = {"wall_ms": wall * 1000 / len(timed_ks), **timer.summary(len(timed_ks))}
+        ceiling_profiler = cProfile.Profile()  # where the middleware's time goes (issue 21)
+        ceiling_profiler.enable()
+        for k in profiled_ks:
+            post(k, CEILING_PATH)
+        ceiling_profiler.disable()
+        if os.environ.get("SPOTME_BENCH_PSTATS"):
+            ceiling_profiler.dump_stats(os.environ["SPOTME_BENCH_PSTATS"] + ".ceiling")
     clear_url_caches()
 
     return {
         "clock": {"queries": clock_queries, "query_count": len(clock_queries), **clock_timing},
         "clock_outside": {"queries": outside_queries, "query_count": len(outside_queries)},
         "ceiling": {"queries": ceiling_queries, "query_count": len(ceiling_queries), **ceiling_timing},
+        "ceiling_rows_written": 10 + 1 + len(timed_ks) + len(profiled_ks),
+        "ceiling_profile_summary": profile_summary(ceiling_profiler, len(profiled_ks)),
+        "ceiling_profile_cumulative": profile_text(ceiling_profiler, "cumulative", top),
+        "ceiling_profile_tottime": profile_text(ceiling_profiler, "tottime", top),
         "profiled_requests": len(profiled_ks),
         "profile_summary": profile_summary(profiler, len(profiled_ks)),
         "profile_cumulative": profile_text(profiler, "cumulative", top),
@@ -395,6 +407,8 @@ def check() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM bench_ceiling")
             (ceiling_rows,) = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM bench_bare")
+            (bare_rows,) = cursor.fetchone()
         result = {
             "clock_events": ClockEvent.objects.count(),
             "clock_events_by_direction": dict(
@@ -408,6 +422,7 @@ def check() -> dict:
                 {str(d) for d in AttendanceDay.objects.values_list("date", flat=True)}
             ),
             "ceiling_rows": ceiling_rows,
+            "bare_rows": bare_rows,
         }
     connection.set_schema_to_public()
     return result

@@ -229,7 +229,7 @@ MIDDLEWARE = [
     "spotme.metrics.RequestMetricsMiddleware",  # per agency, unknown hosts included
     "tenants.middleware.AgencyRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "spotme.security.CSPMiddleware",  # django-csp's, the policy built once per process
     "spotme.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spotme.middleware.RequestContextMiddleware",
