@@ -125,8 +125,9 @@ def login_template(user) -> dict:
     the two-factor state, the audit event)."""
     from django.contrib.auth import login
     from django.contrib.auth.models import AnonymousUser
-    from django.contrib.sessions.backends.db import SessionStore
     from django.test import RequestFactory
+
+    from spotme.sessions import SessionStore
 
     request = RequestFactory().post("/login/", HTTP_USER_AGENT="spotme-bench/1 (set-up)")
     request.session = SessionStore()
@@ -140,8 +141,6 @@ def login_template(user) -> dict:
 def sessions() -> dict:
     from django.conf import settings
     from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.db import connection, transaction
     from django.utils import timezone
     from django.utils.crypto import get_random_string
@@ -149,7 +148,8 @@ def sessions() -> dict:
     from import_officers import ADMIN_MYKAD
 
     from spotme.accounts import idle
-    from spotme.accounts.models import User
+    from spotme.accounts.models import Session, User
+    from spotme.sessions import SessionStore
     from tenant_apps.people.models import Officer
 
     tenant = agency()
@@ -173,7 +173,9 @@ def sessions() -> dict:
             data = {**template, SESSION_KEY: str(user_id), HASH_SESSION_KEY: hashes[password]}
             data[idle.LAST_SEEN_KEY] = now
             key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-            new.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+            row = Session(session_key=key, session_data=store.encode(data), expire_date=expires)
+            row.user_id = user_id  # what spotme.sessions.SessionStore writes with every save
+            new.append(row)
             out.append([officer_id, key, get_random_string(32)])
         Session.objects.bulk_create(new, batch_size=2000)
     connection.set_schema_to_public()

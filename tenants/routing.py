@@ -21,12 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, quote_schema_name
 
-from spotme.sessions import Prefetched, remembered_user
+from spotme.accounts.models import Session
+from spotme.sessions import Prefetched
 
 VERSION_SQL = "SELECT version FROM public.tenants_routing_version WHERE id = 1"
 
@@ -82,10 +82,10 @@ def _statement(schema_name: str) -> str:
         user_columns = ", ".join(f'u."{f.column}"' for f in user_model._meta.concrete_fields)
         sql = (
             "SELECT set_config('search_path', %s, false), "
-            f"({VERSION_SQL}), s.session_data, {user_columns} "
+            f"({VERSION_SQL}), s.session_data, s.user_id, {user_columns} "
             "FROM (VALUES (1)) AS one (x) "
             f'LEFT JOIN {schema}."{Session._meta.db_table}" s ON s.session_key = %s AND s.expire_date > %s '
-            f'LEFT JOIN {schema}."{user_model._meta.db_table}" u ON u.id = %s'
+            f'LEFT JOIN {schema}."{user_model._meta.db_table}" u ON u.id = s.user_id'
         )
         if len(_statements) > 10_000:
             _statements.clear()
@@ -102,23 +102,22 @@ def enter(agency, session_key: str | None) -> tuple[int | None, Prefetched]:
     schema_name = agency.schema_name
     connection.set_tenant(agency)
     paths = _search_paths(schema_name)
-    user_id = remembered_user(schema_name, session_key)
     connection.search_path_set_schemas = paths  # this statement sets it
     try:
         with connection.cursor() as cursor:
             cursor.execute(
                 _statement(schema_name),
-                [",".join(quote_schema_name(p) for p in paths), session_key, timezone.now(), user_id],
+                [",".join(quote_schema_name(p) for p in paths), session_key, timezone.now()],
             )
             row = cursor.fetchone()
     except DatabaseError:
         connection.search_path_set_schemas = None
         raise
-    user_values = tuple(row[3:]) if row[3] is not None else None
+    user_values = tuple(row[4:]) if row[4] is not None else None
     return row[1], Prefetched(
         schema=schema_name,
         session_key=session_key,
         session_data=row[2],
-        user_id=user_id,
+        user_id=row[3],
         user_values=user_values,
     )

@@ -7,10 +7,10 @@ request: a logout (the row deleted), a password change (the session hash no long
 deactivated account, an expired session take effect on the very next request in every process,
 with nothing cached to invalidate and nothing that a Redis outage could leave stale.
 
-The session row is found by the cookie. The user's id is inside the session's signed data, which
-PostgreSQL cannot read, so the statement asks for the user this process last saw with that session
-key (a session key never changes hands: a login cycles it). On the first request of a session in a
-process, or when the guess is wrong, the user is read as Django reads it, with one more query.
+The session row is found by the cookie; its user through the session's `user_id` column
+(spotme.accounts.models.Session: Django's session model plus that column, written on every save).
+A session saved before the column existed has none: its user is read as Django reads it, with one
+more query, until the session is next saved.
 
 `SessionStore` is Django's database store (same table, same format) that takes the prefetched row
 instead of reading it again; `get_user` is django.contrib.auth.get_user with the prefetched row in
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connection
 from django.utils.crypto import constant_time_compare
@@ -32,8 +32,6 @@ from django.utils.crypto import constant_time_compare
 PREFETCH_ATTRIBUTE = "_spotme_prefetched"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 _KEY_CHARACTERS = frozenset(string.ascii_lowercase + string.digits)
-_MAX_REMEMBERED = 100_000  # session keys whose user this process remembers (~10 MB at most)
-_user_of_session: dict[tuple[str, str], int] = {}
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ class Prefetched:
     schema: str
     session_key: str | None
     session_data: str | None  # None: no live session row with that key
-    user_id: int | None  # the user asked for (the guess), or None
+    user_id: int | None  # the session row's user_id column, or None
     user_values: tuple | None  # that user's row (concrete fields in order), None if absent
 
 
@@ -55,18 +53,6 @@ def usable_key(cookie: str | None) -> str | None:
     return None
 
 
-def remembered_user(schema: str, session_key: str | None) -> int | None:
-    return _user_of_session.get((schema, session_key)) if session_key else None
-
-
-def remember_user(schema: str, session_key: str | None, user_id) -> None:
-    if not session_key or user_id is None:
-        return
-    if len(_user_of_session) >= _MAX_REMEMBERED:
-        _user_of_session.clear()  # a guess only: forgetting costs one query per session
-    _user_of_session[(schema, session_key)] = int(user_id)
-
-
 class _Row:
     __slots__ = ("session_data",)
 
@@ -75,9 +61,24 @@ class _Row:
 
 
 class SessionStore(DatabaseSessionStore):
-    """Django's database sessions, loaded from the routing statement's row when it has one."""
+    """Django's database sessions (in spotme.accounts.models.Session, which adds the user's id),
+    loaded from the routing statement's row when it has one."""
 
     prefetched: Prefetched | None = None
+
+    @classmethod
+    def get_model_class(cls):
+        from spotme.accounts.models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        instance = super().create_model_instance(data)
+        try:
+            instance.user_id = int(data[SESSION_KEY])
+        except (KeyError, TypeError, ValueError):
+            instance.user_id = None
+        return instance
 
     def _get_session_from_db(self):
         prefetched, self.prefetched = self.prefetched, None  # once: a later load reads the table
@@ -118,7 +119,6 @@ def get_user(request):
 
     session = request.session
     prefetched = getattr(request, PREFETCH_ATTRIBUTE, None)
-    loaded_key = session.session_key
     try:
         user_id = auth._get_user_session_key(request)
         backend_path = session[BACKEND_SESSION_KEY]
@@ -132,10 +132,7 @@ def get_user(request):
         and backend_path == MODEL_BACKEND
         and backend_path in settings.AUTHENTICATION_BACKENDS
     ):
-        user = auth.get_user(request)
-        if user.is_authenticated:
-            remember_user(connection.schema_name, loaded_key, user.pk)
-        return user
+        return auth.get_user(request)
     user = _user_from_row(prefetched)
     if user is None:
         return AnonymousUser()
