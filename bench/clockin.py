@@ -47,11 +47,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 CLOCK_PATH = "/api/v1/attendance/clock/"
 CEILING_PATH = "/bench/insert/"
+BARE_PATH = "/bench/bare/"
 TARGET_RATIO = 0.5
+# Issue 21, by CPU per request against the bare view: the middleware ceiling >= 0.5x, ours >= 0.3x.
+TARGETS_VS_BARE = {"ceiling": 0.5, "ours": 0.3}
 ENDPOINTS = {
     # name: (DJANGO_SETTINGS_MODULE, path, label)
     "ours": ("spotme.settings", CLOCK_PATH, "ours: POST /api/v1/attendance/clock/"),
-    "ceiling": ("bench.ceiling_settings", CEILING_PATH, "ceiling: bare Django view, one INSERT"),
+    "ceiling": ("bench.ceiling_settings", CEILING_PATH, "ceiling: one INSERT behind our middleware"),
+    "bare": ("bench.bare_settings", BARE_PATH, "bare: Django view, no middleware, one INSERT"),
 }
 
 
@@ -378,10 +382,11 @@ def measure(env: dict, args, url: str, logger=print) -> dict:
             f"mean of {p['requests']}: {p['wall_ms']:.1f} ms wall, {p['sql_ms']:.1f} ms in SQL"
         )
 
-    runs = {"ours": [], "ceiling": []}
+    runs = {"ours": [], "ceiling": [], "bare": []}
     next_index = args.clockin_profile_requests  # the profiled officers have clocked in already
     for r in range(args.clockin_rounds):
-        order = ["ceiling", "ours"] if r % 2 == 0 else ["ours", "ceiling"]
+        # ABBA over three: bare, ceiling, ours, then ours, ceiling, bare.
+        order = ["bare", "ceiling", "ours"] if r % 2 == 0 else ["ours", "ceiling", "bare"]
         for endpoint in order:
             start = next_index if endpoint == "ours" else 0
             result = run_load(env, args, endpoint, host, start, f"r{r + 1}{endpoint}", watch)
@@ -391,18 +396,36 @@ def measure(env: dict, args, url: str, logger=print) -> dict:
 
     check = django_step(env, "check")
     expected_events = args.clockin_profile_requests + created(runs["ours"])
-    expected_rows = 111 + created(runs["ceiling"])  # the profile's ceiling requests: 10 + 1 + 100
+    # The profile's ceiling requests: 10 + 1 + 100 timed, and the profiled ones.
+    expected_rows = profile.get("ceiling_rows_written", 111) + created(runs["ceiling"])
     integrity = {
         "clock_events": check["clock_events"],
         "expected_clock_events": expected_events,
         "ceiling_rows": check["ceiling_rows"],
         "expected_ceiling_rows": expected_rows,
-        "ok": check["clock_events"] == expected_events and check["ceiling_rows"] == expected_rows,
+        "bare_rows": check.get("bare_rows"),
+        "expected_bare_rows": created(runs["bare"]),
+        "ok": check["clock_events"] == expected_events
+        and check["ceiling_rows"] == expected_rows
+        and check.get("bare_rows") == created(runs["bare"]),
     }
     if not integrity["ok"]:
         log(f"  !! rows written do not match the 201 responses: {integrity}")
-    ours, ceiling = combine(runs["ours"]), combine(runs["ceiling"])
+    ours, ceiling, bare = combine(runs["ours"]), combine(runs["ceiling"]), combine(runs["bare"])
     ratio = ours["throughput_rps"] / ceiling["throughput_rps"] if ceiling["throughput_rps"] else 0.0
+    versus_bare = {
+        name: {
+            "throughput": r["throughput_rps"] / bare["throughput_rps"] if bare["throughput_rps"] else None,
+            "cpu": cpu_ratio(bare, r),
+            "target": TARGETS_VS_BARE[name],
+        }
+        for name, r in (("ceiling", ceiling), ("ours", ours))
+    }
+    for name, v in versus_bare.items():
+        log(
+            f"  {name} / bare: {v['throughput'] or 0:.2f}x by throughput, {v['cpu'] or 0:.2f}x by CPU per "
+            f"request (target >= {v['target']}x)"
+        )
     log(
         f"  ours {ours['throughput_rps']:.1f} req/s, ceiling {ceiling['throughput_rps']:.1f} req/s: "
         f"{ratio:.0%} of the ceiling (target >= {TARGET_RATIO:.0%}); "
@@ -431,6 +454,8 @@ def measure(env: dict, args, url: str, logger=print) -> dict:
         },
         "ours": ours,
         "ceiling": ceiling,
+        "bare": bare,
+        "versus_bare": versus_bare,
         "ratio": ratio,
         "cpu_ratio": cpu_ratio(ceiling, ours),
         "target_ratio": TARGET_RATIO,
@@ -461,10 +486,20 @@ def table_rows(c: dict) -> list[tuple[str, str, str]]:
         return (f"  {ENDPOINTS[name][2]}", f"{r['throughput_rps']:.1f} req/s", note)
 
     p = c["profile"]
+    rows_vs_bare = [
+        (
+            f"  {name} / bare",
+            f"{v['throughput'] or 0:.2f}x",
+            f"by CPU per request (app + PostgreSQL): {v['cpu'] or 0:.2f}x; target >= {v['target']}x",
+        )
+        for name, v in (c.get("versus_bare") or {}).items()
+    ]
     return [
         (head, "", f"target >= {c['target_ratio']:.0%} of the ceiling"),
         row("ours"),
         row("ceiling"),
+        *([row("bare")] if "bare" in c else []),
+        *rows_vs_bare,
         (
             "  ours / ceiling",
             f"{c['ratio']:.0%}",

@@ -10,8 +10,8 @@ setup     provisions the agency `benchclock` (bench/import_officers.py's fresh_a
           product's bulk import: users, officers with supervisors, roles, audit entries), gives them
           all one known password, hashed ONCE with the production hasher and copied to every
           account, and marks them activated (no forced password change), as after activation.
-          One office site for everyone (200 m), and the ceiling's table `bench_ceiling` (raw SQL,
-          in the agency's schema only).
+          One office site for everyone (200 m), and the ceilings' tables `bench_ceiling` and
+          `bench_bare` (raw SQL, in the agency's schema only).
 sessions  deletes the agency's sessions and makes one per officer, exactly what a login leaves: one
           real django.contrib.auth.login() (signals and all) gives the session's contents, which are
           then written for every officer with their own user id (bulk insert, ~1 s for 10,000),
@@ -104,6 +104,7 @@ def setup(officers: int) -> dict:
         OfficeSite.objects.create(**SITE)
         with connection.cursor() as cursor:
             cursor.execute(CEILING_TABLE)
+            cursor.execute(CEILING_TABLE.replace("bench_ceiling", "bench_bare"))  # bench/bare_urls.py
     connection.set_schema_to_public()
     return {
         "host": tenant.host,
@@ -124,8 +125,9 @@ def login_template(user) -> dict:
     the two-factor state, the audit event)."""
     from django.contrib.auth import login
     from django.contrib.auth.models import AnonymousUser
-    from django.contrib.sessions.backends.db import SessionStore
     from django.test import RequestFactory
+
+    from spotme.sessions import SessionStore
 
     request = RequestFactory().post("/login/", HTTP_USER_AGENT="spotme-bench/1 (set-up)")
     request.session = SessionStore()
@@ -139,8 +141,6 @@ def login_template(user) -> dict:
 def sessions() -> dict:
     from django.conf import settings
     from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.db import connection, transaction
     from django.utils import timezone
     from django.utils.crypto import get_random_string
@@ -148,7 +148,8 @@ def sessions() -> dict:
     from import_officers import ADMIN_MYKAD
 
     from spotme.accounts import idle
-    from spotme.accounts.models import User
+    from spotme.accounts.models import Session, User
+    from spotme.sessions import SessionStore
     from tenant_apps.people.models import Officer
 
     tenant = agency()
@@ -172,7 +173,9 @@ def sessions() -> dict:
             data = {**template, SESSION_KEY: str(user_id), HASH_SESSION_KEY: hashes[password]}
             data[idle.LAST_SEEN_KEY] = now
             key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-            new.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+            row = Session(session_key=key, session_data=store.encode(data), expire_date=expires)
+            row.user_id = user_id  # what spotme.sessions.SessionStore writes with every save
+            new.append(row)
             out.append([officer_id, key, get_random_string(32)])
         Session.objects.bulk_create(new, batch_size=2000)
     connection.set_schema_to_public()
@@ -303,12 +306,23 @@ def profile(requests: int, sessions_file: Path, top: int, offset: int = 0) -> di
                 post(k, CEILING_PATH)
             wall = time.perf_counter() - started
         ceiling_timing = {"wall_ms": wall * 1000 / len(timed_ks), **timer.summary(len(timed_ks))}
+        ceiling_profiler = cProfile.Profile()  # where the middleware's time goes (issue 21)
+        ceiling_profiler.enable()
+        for k in profiled_ks:
+            post(k, CEILING_PATH)
+        ceiling_profiler.disable()
+        if os.environ.get("SPOTME_BENCH_PSTATS"):
+            ceiling_profiler.dump_stats(os.environ["SPOTME_BENCH_PSTATS"] + ".ceiling")
     clear_url_caches()
 
     return {
         "clock": {"queries": clock_queries, "query_count": len(clock_queries), **clock_timing},
         "clock_outside": {"queries": outside_queries, "query_count": len(outside_queries)},
         "ceiling": {"queries": ceiling_queries, "query_count": len(ceiling_queries), **ceiling_timing},
+        "ceiling_rows_written": 10 + 1 + len(timed_ks) + len(profiled_ks),
+        "ceiling_profile_summary": profile_summary(ceiling_profiler, len(profiled_ks)),
+        "ceiling_profile_cumulative": profile_text(ceiling_profiler, "cumulative", top),
+        "ceiling_profile_tottime": profile_text(ceiling_profiler, "tottime", top),
         "profiled_requests": len(profiled_ks),
         "profile_summary": profile_summary(profiler, len(profiled_ks)),
         "profile_cumulative": profile_text(profiler, "cumulative", top),
@@ -395,6 +409,8 @@ def check() -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM bench_ceiling")
             (ceiling_rows,) = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM bench_bare")
+            (bare_rows,) = cursor.fetchone()
         result = {
             "clock_events": ClockEvent.objects.count(),
             "clock_events_by_direction": dict(
@@ -408,6 +424,7 @@ def check() -> dict:
                 {str(d) for d in AttendanceDay.objects.values_list("date", flat=True)}
             ),
             "ceiling_rows": ceiling_rows,
+            "bare_rows": bare_rows,
         }
     connection.set_schema_to_public()
     return result

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError, connection
+from django.http import HttpResponseNotFound, HttpResponseRedirect, JsonResponse
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
-from tenants.models import AgencyStatus
+from spotme.sessions import PREFETCH_ATTRIBUTE, usable_key
+from tenants import routing
+from tenants.models import AgencyStatus, Domain
 
 LOOPBACK_ADDRESSES = {"127.0.0.1", "::1", "[::1]"}
 
@@ -21,7 +24,48 @@ def is_api_request(request) -> bool:
 
 
 class AgencyRoutingMiddleware(TenantMainMiddleware):
-    """django-tenants' host → schema routing, with a friendly page for hosts nobody owns."""
+    """django-tenants' host → schema routing, with a friendly page for hosts nobody owns.
+
+    A host this process has routed to before costs one statement, which sets the search_path,
+    checks the routing version and reads the session and its user (tenants/routing.py). A new
+    host, or one whose agencies or domains have changed since, is read as django-tenants reads it."""
+
+    def process_request(self, request):
+        try:
+            hostname = self.hostname_from_request(request)
+        except DisallowedHost:
+            connection.set_schema_to_public()
+            return HttpResponseNotFound()
+        session_key = usable_key(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        entry = routing.cached(hostname)
+        if entry is not None:
+            try:
+                version, prefetched = routing.enter(entry.agency, session_key)
+            except DatabaseError:
+                # The schema may have just been dropped (offboarding): read the host again below.
+                # Inside a transaction (tests) the error has aborted it: nothing to retry with.
+                if connection.in_atomic_block:
+                    raise
+                version = None
+            if version is not None and version == entry.version:
+                return self._routed(request, entry.agency, prefetched)
+            routing.forget(hostname)
+
+        connection.set_schema_to_public()
+        version = routing.current_version()  # before the read: a change after it is seen next time
+        try:
+            tenant = self.get_tenant(Domain, hostname)
+        except Domain.DoesNotExist:
+            return self.no_tenant_found(request, hostname)
+        tenant.domain_url = hostname
+        routing.remember(hostname, tenant, version)
+        _version, prefetched = routing.enter(tenant, session_key)
+        return self._routed(request, tenant, prefetched)
+
+    def _routed(self, request, tenant, prefetched):
+        request.tenant = tenant
+        setattr(request, PREFETCH_ATTRIBUTE, prefetched)
+        self.setup_url_routing(request)
 
     @staticmethod
     def hostname_from_request(request):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import DatabaseError
@@ -10,8 +11,10 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from . import sessions
 from .context import agency_var, request_id_var, user_id_var
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,11 @@ class SessionMiddleware(DjangoSessionMiddleware):
     although it is stored, and may stop trying. The work is done, so the success stands; the
     session's bookkeeping is simply saved on the next request. A failed view's answer is unchanged."""
 
+    def process_request(self, request):
+        super().process_request(request)
+        # The session row read with the request's routing (spotme/sessions.py): no query of its own.
+        sessions.prime_session(request, request.session)
+
     def process_response(self, request, response):
         try:
             return super().process_response(request, response)
@@ -125,3 +133,18 @@ class TextGZipMiddleware(GZipMiddleware):
         if not content_type.startswith(self.TEXT_TYPES):
             return response
         return super().process_response(request, response)
+
+
+def _get_user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = sessions.get_user(request)
+    return request._cached_user
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with the user's row from the routing statement when it is the session's user
+    (spotme/sessions.py): no query of its own on most requests, always fresh."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _get_user(request))

@@ -230,7 +230,7 @@ MIDDLEWARE = [
     "spotme.metrics.RequestMetricsMiddleware",  # per agency, unknown hosts included
     "tenants.middleware.AgencyRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "spotme.security.CSPMiddleware",  # django-csp's, the policy built once per process
     "spotme.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and JSON compressed (static files are WhiteNoise's, precompressed): spotme.middleware.
@@ -243,7 +243,7 @@ MIDDLEWARE = [
     "spotme.api_query.DeclaredQueryMiddleware",  # API query values as the OpenAPI schema declares them
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "spotme.middleware.AuthenticationMiddleware",  # Django's, with the user read in the routing statement
     "django_otp.middleware.OTPMiddleware",
     "axes.middleware.AxesMiddleware",  # renders the lockout page (spotme.accounts.lockout)
     "spotme.accounts.middleware.IdleTimeoutMiddleware",
@@ -395,6 +395,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Host-only cookies: no SESSION_COOKIE_DOMAIN, so a session of one agency never travels to another.
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
+# Django's database sessions, read in the statement that routes the request (spotme/sessions.py).
+SESSION_ENGINE = "spotme.sessions"
 SESSION_COOKIE_NAME = "spotme_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

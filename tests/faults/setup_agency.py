@@ -36,8 +36,9 @@ def signed_in(user) -> str:
     the drill's SECRET_KEY: the phones need no login page (no collected static files here)."""
     from django.contrib.auth import login
     from django.contrib.auth.models import AnonymousUser
-    from django.contrib.sessions.backends.db import SessionStore
     from django.test import RequestFactory
+
+    from spotme.sessions import SessionStore
 
     request = RequestFactory().post("/login/", HTTP_USER_AGENT="spotme-drill/1")
     request.session = SessionStore()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from spotme.middleware import SessionMiddleware
+from spotme.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 

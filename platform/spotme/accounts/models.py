@@ -8,6 +8,7 @@ Agency users log in with their 12-digit MyKad number as the username.
 from binascii import unhexlify
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
@@ -33,6 +34,20 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name()
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the id of its user in a column of its own (kept by
+    spotme.sessions.SessionStore on every save): the statement that routes a request reads the
+    session and, through this column, its user (tenants/routing.py)."""
+
+    user_id = models.BigIntegerField(null=True, blank=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from spotme.sessions import SessionStore
+
+        return SessionStore
 
 
 # --- two-factor devices (django-otp), their secrets encrypted at rest -------------------------------

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 
-from auditlog.context import auditlog_value
+from auditlog import get_logentry_model
+from auditlog.cid import set_cid
+from auditlog.context import _set_extra_data, auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.db import connection
+from django.db.models.signals import pre_save
 
 from spotme.context import request_id_var
 
@@ -15,12 +19,42 @@ from .events import client_ip, user_agent
 # Key of the request's schema in auditlog's per-request context. auditlog copies every key that names
 # a LogEntry attribute onto the entry; this one names none, so it is only read here.
 REQUEST_SCHEMA = "spotme_request_schema"
+# The one receiver that fills log entries from the request's context (auditlog's own, connected
+# once): django-auditlog's middleware connects and disconnects a receiver on every request, which
+# takes the signal's lock twice and empties its receiver cache for every model save in the process.
+REQUEST_SIGNAL_DUID = ("spotme.audit", "request")
+
+
+def _connect_request_receiver() -> None:
+    pre_save.connect(
+        partial(_set_extra_data, signal_duid=REQUEST_SIGNAL_DUID),
+        sender=get_logentry_model(),
+        dispatch_uid="spotme.audit.request_context",
+        weak=False,
+    )
 
 
 class AuditMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware (actor, client address, correlation id on each change) with the
     client address computed exactly as for authentication events, and the user agent added (a column
-    of spotme.audit.LogEntry). Must come after AuthenticationMiddleware."""
+    of spotme.audit.LogEntry). Must come after AuthenticationMiddleware.
+
+    No I/O and little work per request: the receiver is connected once, the client address and user
+    agent are computed only when an entry is written (auditlog calls callables of the context)."""
+
+    def __init__(self, get_response=None):
+        super().__init__(get_response)
+        _connect_request_receiver()
+
+    def __call__(self, request):
+        set_cid(request)
+        data = self.get_extra_data(request)
+        data["signal_duid"] = REQUEST_SIGNAL_DUID
+        token = auditlog_value.set(data)
+        try:
+            return self.get_response(request)
+        finally:
+            auditlog_value.reset(token)
 
     @staticmethod
     def _get_remote_addr(request):
@@ -33,10 +67,13 @@ class AuditMiddleware(AuditlogMiddleware):
         return port if port is not None and 0 <= port <= 65535 else None
 
     def get_extra_data(self, request):
-        data = super().get_extra_data(request)
-        data["user_agent"] = user_agent(request)
-        data[REQUEST_SCHEMA] = connection.schema_name
-        return data
+        return {
+            "remote_addr": partial(client_ip, request),
+            "remote_port": partial(self._get_remote_port, request),
+            "actor": self._get_actor(request),
+            "user_agent": partial(user_agent, request),
+            REQUEST_SCHEMA: connection.schema_name,
+        }
 
 
 def written_in_request_schema() -> bool:
