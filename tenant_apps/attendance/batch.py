@@ -2,9 +2,11 @@
 
 `services.recompute_day` reads one day in ~10 queries: right for a clock-in, far too slow for the
 100,000 punches a morning device pull may bring. `recompute_many` gives exactly the same records and
-issues (an equivalence test holds it to that) but loads each kind of fact for a chunk of officer-days
-in one query, evaluates with the same pure functions (`calendar.build_facts`, `services.day_punches`,
-`rules.evaluate`) and writes with bulk statements."""
+issues (an equivalence test holds it to that) but loads each kind of fact for all the officer-days in
+one statement (joined to exactly those days, their keys sent as two texts), evaluates each day once
+with the same pure functions (`calendar.build_facts`, `services.day_punches`, `rules.evaluate`) and
+writes through COPY into a staging table then one INSERT … ON CONFLICT per table: a fixed number of
+statements whatever the number of officers (tests/devices/test_ingest_batch.py counts them)."""
 
 from __future__ import annotations
 
