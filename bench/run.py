@@ -496,7 +496,8 @@ def measure_devices(env: dict, args: argparse.Namespace) -> dict:
     log(
         f"  import_file(): {result['punches']} punches in {result['import_s']:.1f}s "
         f"({result['punches_per_s']:.0f} punches/s, {result['days_recomputed']} days recomputed); "
-        f"re-import {result['reimport_s']:.1f}s"
+        f"re-import {result['reimport_s']:.1f}s; CPU: client {result['import_client_cpu_s']:.1f}s, "
+        f"server {result['import_server_cpu_s'] or float('nan'):.1f}s"
     )
     return result
 
