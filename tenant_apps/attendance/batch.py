@@ -2,20 +2,24 @@
 
 `services.recompute_day` reads one day in ~10 queries: right for a clock-in, far too slow for the
 100,000 punches a morning device pull may bring. `recompute_many` gives exactly the same records and
-issues (an equivalence test holds it to that) but loads each kind of fact for a chunk of officer-days
-in one query, evaluates with the same pure functions (`calendar.build_facts`, `services.day_punches`,
-`rules.evaluate`) and writes with bulk statements."""
+issues (an equivalence test holds it to that) but loads each kind of fact for all the officer-days in
+one statement (joined to exactly those days, their keys sent as two texts), evaluates each day once
+with the same pure functions (`calendar.build_facts`, `services.day_punches`, `rules.evaluate`) and
+writes through COPY into a staging table then one INSERT … ON CONFLICT per table: a fixed number of
+statements whatever the number of officers (tests/devices/test_ingest_batch.py counts them)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import psycopg
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from psycopg.types.datetime import TimestamptzLoader
 
 from tenant_apps.organisation.models import AgencyProfile
 
@@ -25,14 +29,15 @@ from .models import (
     AttendanceDay,
     AttendanceIssue,
     ClockAdjustment,
-    ClockEvent,
     Leave,
     OfficerPattern,
     Policy,
 )
 from .services import day_punches, issue_plan
 
-CHUNK = 2000  # officer-days per round of queries
+# Officer-days per round: a round reads and writes in a fixed number of statements, whatever the
+# number of officers; a larger batch is cut in rounds only to bound the memory used (~0.5 kB a day).
+CHUNK = 50_000
 
 Key = tuple[int, date]
 
@@ -92,15 +97,11 @@ def recompute_many(
     return len(keys)
 
 
-class _Event:
-    """What `services.day_punches` reads of a ClockEvent, without a model instance per row."""
-
-    __slots__ = ("pk", "at", "direction", "inside", "location_status", "source", "overridden_by_device")
-
-    def __init__(self, pk, at, direction, inside, location_status, source, overridden):
-        self.pk, self.at, self.direction, self.inside = pk, at, direction, inside
-        self.location_status = location_status
-        self.source, self.overridden_by_device = source, overridden
+# What `services.day_punches` reads of a ClockEvent, without a model instance per row (a tuple:
+# built in C from each row).
+_Event = namedtuple(
+    "_Event", ("pk", "at", "direction", "inside", "location_status", "source", "overridden_by_device")
+)
 
 
 class _Issue:
@@ -114,71 +115,74 @@ def _recompute_chunk(keys, agency: _Calendar, closed, close_before, provisional)
     from tenant_apps.movements.models import Movement
 
     wanted = set(keys)
-    officer_ids = sorted({k[0] for k in keys})
     start, end = min(k[1] for k in keys), max(k[1] for k in keys)
     months = sorted({calendar.month_start(k[1]) for k in keys})
+    # The facts of exactly these officer-days, each kind in one statement whatever their number: the
+    # frequent ones (events, records, issues) joined to the keys in SQL; the rare ones (adjustments,
+    # patterns, leave, arrangements, movements) by officer, through the ORM (model instances).
+    days_sql, days_params = key_relation(keys)
+    # A constant statement; the ids are its one parameter (integers joined by commas).
+    officers = RawSQL(OFFICERS_SQL, [",".join(str(int(o)) for o in sorted({k[0] for k in keys}))])  # noqa: S611
 
-    def grouped(rows, key_of):
-        out = defaultdict(list)
-        for row in rows:
-            key = key_of(row)
-            if key in wanted:
-                out[key].append(row)
-        return out
-
-    in_range = {"officer_id__in": officer_ids, "attendance_date__range": (start, end)}
     events = defaultdict(list)
-    for officer_id, day, *values in ClockEvent.objects.filter(**in_range).values_list(
-        "officer_id",
-        "attendance_date",
-        "pk",
-        "at",
-        "direction",
-        "inside",
-        "location_status",
-        "source",
-        "overridden_by_device",
+    make_event = _Event._make
+    for officer_id, day, *values in execute_binary(
+        "SELECT e.officer_id, e.attendance_date, e.id, e.at, e.direction, e.inside, e.location_status,"
+        " e.source, e.overridden_by_device"
+        f" FROM {days_sql} JOIN attendance_clockevent e"
+        " ON e.officer_id = k.officer_id AND e.attendance_date = k.day"
+        " ORDER BY e.at, e.id",  # the model's ordering, as recompute_day reads them
+        days_params,
+        fetch=True,
     ):
-        if (officer_id, day) in wanted:
-            events[(officer_id, day)].append(_Event(*values))
-    adjustments = grouped(
-        ClockAdjustment.objects.filter(**in_range), lambda a: (a.officer_id, a.attendance_date)
-    )
+        events[(officer_id, day)].append(make_event(values))
+    adjustments = defaultdict(list)
+    for adjustment in ClockAdjustment.objects.filter(
+        officer_id__in=officers, attendance_date__range=(start, end)
+    ).order_by("pk"):
+        key = (adjustment.officer_id, adjustment.attendance_date)
+        if key in wanted:
+            adjustments[key].append(adjustment)
     records = {
         (officer_id, day): (was_closed, was_provisional)
-        for officer_id, day, was_closed, was_provisional in AttendanceDay.objects.filter(
-            officer_id__in=officer_ids, date__range=(start, end)
-        ).values_list("officer_id", "date", "closed", "provisional")
-        if (officer_id, day) in wanted
+        for officer_id, day, was_closed, was_provisional in execute_binary(
+            f"SELECT d.officer_id, d.date, d.closed, d.provisional FROM {days_sql}"
+            " JOIN attendance_attendanceday d ON d.officer_id = k.officer_id AND d.date = k.day",
+            days_params,
+            fetch=True,
+        )
     }
     issues = defaultdict(dict)
-    for pk, officer_id, day, code, status, reason in AttendanceIssue.objects.filter(
-        officer_id__in=officer_ids, date__range=(start, end)
-    ).values_list("pk", "officer_id", "date", "code", "status", "reason"):
-        if (officer_id, day) in wanted:
-            issues[(officer_id, day)][code] = _Issue(pk, code, status, reason)
+    for pk, officer_id, day, code, status, reason in execute_binary(
+        f"SELECT i.id, i.officer_id, i.date, i.code, i.status, i.reason FROM {days_sql}"
+        " JOIN attendance_attendanceissue i ON i.officer_id = k.officer_id AND i.date = k.day",
+        days_params,
+        fetch=True,
+    ):
+        issues[(officer_id, day)][code] = _Issue(pk, code, status, reason)
     patterns = {
         (p.officer_id, p.month): p.pattern.as_rule()
         for p in OfficerPattern.objects.select_related("pattern").filter(
-            officer_id__in=officer_ids, month__in=months
+            officer_id__in=officers, month__in=months
         )
     }
     leaves = defaultdict(list)
     for leave in Leave.objects.filter(
-        officer_id__in=officer_ids, start_date__lte=end, end_date__gte=start
+        officer_id__in=officers, start_date__lte=end, end_date__gte=start
     ).order_by("pk"):
         leaves[leave.officer_id].append(leave)
     arrangements = defaultdict(list)
     for arrangement in Arrangement.objects.filter(
-        officer_id__in=officer_ids, start_date__lte=end, end_date__gte=start
+        officer_id__in=officers, start_date__lte=end, end_date__gte=start
     ).order_by("pk"):
         arrangements[arrangement.officer_id].append(arrangement)
-    movements = grouped(
-        Movement.objects.filter(
-            officer_id__in=officer_ids, date__range=(start, end), status=Movement.Status.ACTIVE
-        ),
-        lambda m: (m.officer_id, m.date),
-    )
+    movements = defaultdict(list)
+    for movement in Movement.objects.filter(
+        officer_id__in=officers, date__range=(start, end), status=Movement.Status.ACTIVE
+    ):
+        key = (movement.officer_id, movement.date)
+        if key in wanted:
+            movements[key].append(movement)
 
     rows = []
     new_issues, changed_issues = [], []
@@ -253,7 +257,7 @@ def _recompute_chunk(keys, agency: _Calendar, closed, close_before, provisional)
         )
 
     _upsert_days(rows)
-    insert_arrays(AttendanceIssue, (("officer_id", "bigint"), ("date", "date"), ("code", "text")), new_issues)
+    insert_rows(AttendanceIssue, (("officer_id", "bigint"), ("date", "date"), ("code", "text")), new_issues)
     if changed_issues:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -286,7 +290,7 @@ def _upsert_days(rows: list[tuple]) -> None:
     """New and existing records alike, in one INSERT … ON CONFLICT (officer, date) DO UPDATE."""
     columns = [name for name, _ in DAY_COLUMNS]
     updates = [*columns[2:], "updated_at"]
-    insert_arrays(
+    insert_rows(
         AttendanceDay,
         DAY_COLUMNS,
         rows,
@@ -296,12 +300,29 @@ def _upsert_days(rows: list[tuple]) -> None:
     )
 
 
-def insert_arrays(model, columns, rows, *, conflict=(), update=(), convert=None, returning=()):
-    """INSERT rows into `model`'s table from one array per column (unnest): no model instance, no
-    bound parameter per value, arrays sent in PostgreSQL's binary format. `columns`: (column, SQL
+def key_relation(keys) -> tuple[str, list]:
+    """SQL for the relation k(officer_id, day) of `keys`, and its parameters: two comma-joined
+    texts the server splits (psycopg dumps an array parameter element by element in Python, ~2 µs
+    each; a text is sent as it is), so a statement's size does not depend on the number of keys."""
+    return (
+        "unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::date[]) AS k(officer_id, day)",
+        [",".join(str(k[0]) for k in keys), ",".join(k[1].isoformat() for k in keys)],
+    )
+
+
+# The officer ids of a chunk as a subquery (a filter of the ORM's reads): one text parameter.
+OFFICERS_SQL = "SELECT unnest(string_to_array(%s, ',')::bigint[])"
+
+_STAGE = "pg_temp.spotme_bulk_rows"
+
+
+def insert_rows(model, columns, rows, *, conflict=(), update=(), convert=None, returning=()):
+    """INSERT rows into `model`'s table: copied (COPY … FORMAT BINARY, formatted by psycopg's C
+    code) into a temporary table dropped at once, then INSERT … SELECT from it — no model instance,
+    no parameter per value, four statements whatever the number of rows. `columns`: (column, SQL
     type); the model's other columns get their default (auto_now fields: now). With `conflict` and
     no `update`, rows that conflict are skipped; with `update`, those columns are overwritten.
-    Returns the `returning` columns of the rows written."""
+    Returns the `returning` columns of the rows written (else the number of rows written)."""
     if not rows:
         return []
     convert = convert or {}
@@ -318,10 +339,9 @@ def insert_arrays(model, columns, rows, *, conflict=(), update=(), convert=None,
     other_columns = "".join(f', "{f.column}"' for f in others)
     selected = ", ".join(convert.get(n, f'v."{n}"') for n in names)
     other_values = "".join(", %s" for _ in others)
-    arrays_sql = ", ".join(f"%b::{kind}[]" for _, kind in columns)  # binary: no quoting per element
     sql = (
         f'INSERT INTO "{model._meta.db_table}" ({quoted}{other_columns}) '
-        f"SELECT {selected}{other_values} FROM unnest({arrays_sql}) AS v({quoted})"
+        f"SELECT {selected}{other_values} FROM {_STAGE} AS v"
     )
     if update:
         sets = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in update)
@@ -330,18 +350,36 @@ def insert_arrays(model, columns, rows, *, conflict=(), update=(), convert=None,
         sql += " ON CONFLICT DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
-    arrays = [list(values) for values in zip(*rows, strict=True)]
-    return execute_binary(sql, [*constants, *arrays], fetch=bool(returning))
+    definition = ", ".join(f'"{name}" {kind}' for name, kind in columns)
+    with raw_cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE.split('.')[1]} ({definition}) ON COMMIT DROP")
+        with cursor.copy(f"COPY {_STAGE} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([kind for _, kind in columns])
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(sql, constants)
+        result = cursor.fetchall() if returning else cursor.rowcount
+        cursor.execute(f"DROP TABLE {_STAGE}")
+    return result
+
+
+def raw_cursor() -> psycopg.Cursor:
+    """A plain psycopg cursor on Django's connection, in its transaction, with the agency's
+    search_path: server-side binding (Django's cursors bind on the client: every value of a large
+    parameter rendered into the statement by Python), and timestamps loaded by psycopg's own C
+    loader (Django's, for its cursors, is Python: ~10 µs a value) — in the session's time zone, UTC,
+    as Django's."""
+    with connection.cursor():
+        pass  # the agency's search_path is set on the connection
+    cursor = psycopg.Cursor(connection.connection)  # not Django's ClientCursor factory
+    cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+    return cursor
 
 
 def execute_binary(sql: str, params: list, *, fetch: bool = False):
-    """Run `sql` on Django's connection, in its transaction, with server-side binding: Django's
-    cursors bind on the client (every value of a 100,000-element array rendered as text in the
-    statement by Python); a plain psycopg cursor sends parameters as they are (`%b`: binary).
-    Returns the rows when `fetch`, else the row count."""
-    with connection.cursor():
-        pass  # the agency's search_path is set on the connection
-    with psycopg.Cursor(connection.connection) as cursor:  # not Django's ClientCursor factory
+    """Run `sql` with `params` on a `raw_cursor` (`%b`: a parameter sent in binary). Returns the rows
+    when `fetch`, else the row count."""
+    with raw_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if fetch else cursor.rowcount
 

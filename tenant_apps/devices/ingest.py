@@ -3,9 +3,9 @@
 In the caller's transaction:
 1. device user IDs → officers (an explicit enrolment number first; else the MyKad number when the
    agency maps by MyKad); punches of unknown IDs are kept aside (UnmatchedPunch) for the org admin;
-2. each punch becomes a ClockEvent (source "biometric") on its attendance day, inserted with
-   ON CONFLICT DO NOTHING against the unique index (officer, time) of device punches: a punch seen
-   before is a duplicate and changes nothing;
+2. each punch becomes a ClockEvent (source "biometric") on its attendance day, staged by COPY and
+   inserted with ON CONFLICT DO NOTHING against the unique index (officer, time) of device punches:
+   a punch seen before is a duplicate and changes nothing;
 3. the app's own punches that the device now covers, direction by direction, are marked
    `overridden_by_device` (kept, for audit): an app clock-in once the device has the arrival, an app
    clock-out once it has the departure (`punches.device_directions`, the rule `day_punches`
@@ -25,14 +25,12 @@ from django.db import connection
 from django.utils import timezone
 
 from tenant_apps.attendance import calendar, rules
-from tenant_apps.attendance.batch import execute_binary, insert_arrays, recompute_many
+from tenant_apps.attendance.batch import execute_binary, insert_rows, key_relation, recompute_many
 from tenant_apps.attendance.models import ClockEvent, OfficerPattern, Policy, Source
 from tenant_apps.organisation.models import AgencyProfile
 
 from .models import DeviceEnrolment, DeviceIntegration, UnmatchedPunch, UserIdMapping
 from .parsing import RawPunch, direction_of
-
-INSERT_CHUNK = 20_000
 
 
 @dataclass
@@ -141,22 +139,18 @@ def ingest(
         if key not in rows:  # the same punch twice in one delivery
             day = rules.attendance_date(at, patterns.for_day(officer_id, at.date()))
             rows[key] = (officer_id, at, direction_of(p.status, integration.direction_mode), day)
-    values = list(rows.values())
-    new_days: set[tuple[int, date]] = set()
-    for i in range(0, len(values), INSERT_CHUNK):
-        new_days |= _insert(values[i : i + INSERT_CHUNK], out)
+    new_days = _insert(list(rows.values()), out)
     out.duplicate = len(matched) - out.new
     out.days = new_days
     if not new_days:
         return out
 
-    officer_ids = [k[0] for k in new_days]
-    days = [k[1] for k in new_days]
+    keys_sql, keys_params = key_relation(sorted(new_days))
     # attendance.punches.device_directions in SQL: which directions each day's device punches (not voided)
     # cover.
     out.overridden = execute_binary(
-        """
-        WITH k AS (SELECT * FROM unnest(%b::bigint[], %b::date[]) AS k(officer_id, day)),
+        f"""
+        WITH k AS (SELECT * FROM {keys_sql}),
         cover AS (
             SELECT d.officer_id, d.attendance_date,
                    bool_or(d.direction IN ('in', 'punch')) AS covers_in,
@@ -175,16 +169,15 @@ def ingest(
           AND e.source <> 'biometric' AND NOT e.overridden_by_device
           AND ((e.direction = 'in' AND c.covers_in) OR (e.direction = 'out' AND c.covers_out))
         """,
-        [officer_ids, days],
+        keys_params,
     )
     out.days_reopened = execute_binary(
-        """
+        f"""
         SELECT count(*) FROM attendance_attendanceday d
-        JOIN unnest(%b::bigint[], %b::date[]) AS k(officer_id, day)
-          ON d.officer_id = k.officer_id AND d.date = k.day
+        JOIN {keys_sql} ON d.officer_id = k.officer_id AND d.date = k.day
         WHERE d.closed
         """,
-        [officer_ids, days],
+        keys_params,
         fetch=True,
     )[0][0]
 
@@ -219,13 +212,14 @@ EVENT_COLUMNS = (
 
 
 def _insert(values: list[tuple], out: Outcome) -> set[tuple[int, date]]:
-    """Insert device punches; a punch already stored (same officer and second) is skipped by the
-    database (the unique index of migration 0001). Returns the officer-days that received one."""
+    """Insert device punches (one COPY and one INSERT … ON CONFLICT DO NOTHING for the whole batch);
+    a punch already stored (same officer and second) is skipped by the database (the unique index
+    of migration 0001). Returns the officer-days that received one."""
     rows = [
         (officer_id, at, direction, day, Source.BIOMETRIC.value, True)
         for officer_id, at, direction, day in values
     ]
-    returned = insert_arrays(
+    returned = insert_rows(
         ClockEvent,
         EVENT_COLUMNS,
         rows,
