@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from shared_apps.onboarding import actions
-from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus, SentOnboardingEmail
+from shared_apps.onboarding.models import ApplicationStatus, SentOnboardingEmail
 from spotme.outbox.models import OutboxMessage
 from spotme.outbox.tasks import relay_everywhere
 from tenants.models import Agency
+from tests.fixtures.agencies import make_application
 
 from ._jobs_helpers import wait_for, workers
 from .smtp_sink import SmtpSink
@@ -40,16 +41,10 @@ def redis():
 
 
 def test_approval_while_redis_is_down_provisions_once_it_is_back(live_platform, operator_live, redis):
-    app = AgencyApplication.objects.create(
+    app = make_application(
+        "bomba-daerah",
         agency_name="Jabatan Bomba Daerah",
-        ministry="Kementerian Digital",
-        state="10",
-        expected_officers=40,
-        subdomain="bomba-daerah",
-        admin_name="Aminah",
-        admin_mykad="900101105555",
         admin_email="aminah@bomba.gov.my",
-        admin_phone="0380008000",
         language="en",
     )
     with SmtpSink() as smtp, workers(redis.url, **smtp.worker_env()) as group:

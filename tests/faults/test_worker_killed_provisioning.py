@@ -13,8 +13,9 @@ from django.db import connection
 from django_tenants.utils import schema_exists
 
 from shared_apps.onboarding import actions
-from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus, ProvisioningEvent
+from shared_apps.onboarding.models import ApplicationStatus, ProvisioningEvent
 from tenants.models import Agency, Domain
+from tests.fixtures.agencies import make_application
 
 from ._jobs_helpers import backends_sleeping, private_redis, wait_for, workers
 
@@ -49,16 +50,10 @@ def slow_domain_insert(live_platform):
 
 
 def test_provisioning_survives_its_worker_killed(slow_domain_insert, operator_live):
-    app = AgencyApplication.objects.create(
+    app = make_application(
+        "latihan-kebakaran",
         agency_name="Jabatan Latihan Kebakaran",
-        ministry="Kementerian Digital",
-        state="10",
-        expected_officers=40,
-        subdomain="latihan-kebakaran",
-        admin_name="Aminah",
-        admin_mykad="900101105555",
         admin_email="aminah@latihan.gov.my",
-        admin_phone="0380008000",
     )
     with private_redis() as redis_url, workers(redis_url) as group:
         first = group.start()

@@ -14,9 +14,9 @@ import pytest
 from django.conf import settings
 from django_tenants.utils import schema_context
 
-from shared_apps.onboarding.models import AgencyApplication, ProvisioningEvent
+from shared_apps.onboarding.models import ProvisioningEvent
 from tenant_apps.attendance import services as attendance
-from tests.fixtures.agencies import PASSWORD
+from tests.fixtures.agencies import PASSWORD, make_application
 from tests.fixtures.attendance import OUTSIDE, at
 from tests.i18n.pages import foreign_phrases, found_foreign, get_routes, is_page, visible_text
 
@@ -146,9 +146,9 @@ def test_every_agency_page_speaks_one_language(language, cast, agency_data, clie
 
 @pytest.mark.parametrize("language", ["ms", "en"])
 def test_every_apex_page_speaks_one_language(language, operator_client, client_for, settings):
-    app = AgencyApplication.objects.create(
+    app = make_application(
+        "ujian",
         agency_name="Jabatan Ujian",
-        subdomain="ujian",
         state="10",
         admin_name="A",
         admin_mykad="850101105001",

@@ -7,8 +7,9 @@ import time
 import pytest
 
 from shared_apps.onboarding import actions
-from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus
+from shared_apps.onboarding.models import ApplicationStatus
 from tenants.models import Agency
+from tests.fixtures.agencies import make_application
 from tests.fixtures.platform import celery_worker
 
 pytestmark = pytest.mark.worker
@@ -21,16 +22,12 @@ def worker(live_platform, settings):
 
 
 def test_worker_provisions_an_approved_application(worker, operator_live, client_for):
-    app = AgencyApplication.objects.create(
+    app = make_application(
+        "jabatan-pekerja",
         agency_name="Jabatan Pekerja",
-        ministry="Kementerian Digital",
         state="11",
-        expected_officers=40,
-        subdomain="jabatan-pekerja",
-        admin_name="Aminah",
         admin_mykad="900101115555",
         admin_email="aminah@pekerja.gov.my",
-        admin_phone="0380008000",
     )
     actions.approve_application(app.pk, operator=operator_live)
     deadline = time.monotonic() + 90
