@@ -45,7 +45,6 @@ from tenant_apps.attendance import services as attendance
 from tenant_apps.attendance.models import AttendanceIssue, OfficeSite, Policy, WorkingPattern
 from tenant_apps.movements import services as movements
 from tenant_apps.notifications.models import Kind, Notification
-from tenant_apps.organisation.models import Role
 from tenant_apps.people.actions import create_officer
 from tenant_apps.tasks import services as tasks
 from tenant_apps.tasks.models import TaskComment
@@ -53,7 +52,7 @@ from tests.fixtures.agencies import ADMIN_A, PASSWORD, activate_admin, make_requ
 from tests.fixtures.attendance import INSIDE, OFFICE, at
 from tests.fixtures.browser import log_in, prefer_language, submit
 from tests.fixtures.language import say
-from tests.fixtures.people import activate
+from tests.fixtures.people import activate, agency_with_team
 from tests.tasks.conftest import access_of
 
 pytestmark = pytest.mark.browser
@@ -96,24 +95,9 @@ def assert_local_dates_only(page, where: str) -> None:
 def set_up_officer(subdomain: str, account_language: str):
     """An officer whose account is in `account_language`, with a task assigned, a late arrival whose
     reason the supervisor accepted and a movement: each a notification written in that language."""
-    agency = provision_agency(make_request(subdomain), notify=False).agency
+    agency, boss, officer = agency_with_team(subdomain, SUPERVISOR, OFFICER, language=account_language)
     today = timezone.localdate()
     with schema_context(agency.schema_name):
-        OfficeSite.objects.create(name="Ibu Pejabat", latitude=OFFICE[0], longitude=OFFICE[1], radius_m=200)
-        boss = activate(
-            create_officer(
-                mykad=SUPERVISOR[0], full_name=SUPERVISOR[1], roles=[Role.SUPERVISOR], notify=False
-            ).officer
-        )
-        officer = activate(
-            create_officer(
-                mykad=OFFICER[0],
-                full_name=OFFICER[1],
-                supervisor=boss,
-                notify=False,
-                language=account_language,
-            ).officer
-        )
         task = tasks.create_task(
             access_of(boss),
             title="Kemas kini senarai aset",

@@ -24,16 +24,12 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from provisioning.services import provision_agency
 from tenant_apps.attendance import services as attendance
-from tenant_apps.attendance.models import OfficeSite
 from tenant_apps.notifications.models import PushSubscription
-from tenant_apps.organisation.models import Role
-from tenant_apps.people.actions import create_officer
-from tests.fixtures.agencies import PASSWORD, make_request
-from tests.fixtures.attendance import OFFICE, OUTSIDE
+from tests.fixtures.agencies import PASSWORD
+from tests.fixtures.attendance import OUTSIDE
 from tests.fixtures.browser import log_in
-from tests.fixtures.people import activate
+from tests.fixtures.people import agency_with_team
 from tests.fixtures.push_receiver import unb64url
 
 pytestmark = pytest.mark.browser
@@ -69,20 +65,7 @@ FAKE_PUSH_SERVICE = """
 
 
 def set_up_agency():
-    agency = provision_agency(make_request(SUBDOMAIN), notify=False).agency
-    with schema_context(agency.schema_name):
-        OfficeSite.objects.create(name="Ibu Pejabat", latitude=OFFICE[0], longitude=OFFICE[1], radius_m=200)
-        supervisor = activate(
-            create_officer(
-                mykad=SUPERVISOR[0], full_name=SUPERVISOR[1], roles=[Role.SUPERVISOR], notify=False
-            ).officer
-        )
-        officer = activate(
-            create_officer(
-                mykad=OFFICER[0], full_name=OFFICER[1], supervisor=supervisor, notify=False
-            ).officer
-        )
-    return agency, supervisor, officer
+    return agency_with_team(SUBDOMAIN, SUPERVISOR, OFFICER)
 
 
 def browser_with_root_worker(new_page, base: str, subscription: dict | None = None):

@@ -20,15 +20,13 @@ from django_tenants.utils import schema_context
 from PIL import Image
 from playwright.sync_api import expect
 
-from provisioning.services import provision_agency
 from tenant_apps.attendance import calendar, services
-from tenant_apps.attendance.models import AttendanceDay, AttendanceIssue, ClockEvent, OfficeSite
-from tenant_apps.organisation.models import AgencyProfile, Role
-from tenant_apps.people.actions import create_officer
-from tests.fixtures.agencies import PASSWORD, make_request
-from tests.fixtures.attendance import INSIDE, OFFICE, at
+from tenant_apps.attendance.models import AttendanceDay, AttendanceIssue, ClockEvent
+from tenant_apps.organisation.models import AgencyProfile
+from tests.fixtures.agencies import PASSWORD
+from tests.fixtures.attendance import INSIDE, at
 from tests.fixtures.browser import PHONE_VIEWPORT, log_in
-from tests.fixtures.people import activate
+from tests.fixtures.people import agency_with_team
 
 pytestmark = pytest.mark.browser
 
@@ -44,20 +42,7 @@ def gettext_ms(message: str) -> str:
 
 
 def set_up():
-    agency = provision_agency(make_request(SUBDOMAIN), notify=False).agency
-    with schema_context(agency.schema_name):
-        OfficeSite.objects.create(name="Ibu Pejabat", latitude=OFFICE[0], longitude=OFFICE[1], radius_m=200)
-        supervisor = activate(
-            create_officer(
-                mykad=SUPERVISOR[0], full_name=SUPERVISOR[1], roles=[Role.SUPERVISOR], notify=False
-            ).officer
-        )
-        officer = activate(
-            create_officer(
-                mykad=OFFICER[0], full_name=OFFICER[1], supervisor=supervisor, notify=False
-            ).officer
-        )
-    return agency, supervisor, officer
+    return agency_with_team(SUBDOMAIN, SUPERVISOR, OFFICER)
 
 
 @pytest.fixture

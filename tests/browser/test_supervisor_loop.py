@@ -28,18 +28,16 @@ from shared_apps.onboarding import actions as onboarding
 from shared_apps.onboarding.forms import AgencyApplicationForm
 from shared_apps.onboarding.models import AgencyApplication, ApplicationStatus
 from tenant_apps.attendance import services as attendance
-from tenant_apps.attendance.models import AttendanceIssue, IssueStatus, OfficeSite
+from tenant_apps.attendance.models import AttendanceIssue, IssueStatus
 from tenant_apps.movements.models import Movement
 from tenant_apps.notifications.models import Kind, Notification
-from tenant_apps.organisation.models import Role
-from tenant_apps.people.actions import create_officer
 from tenant_apps.tasks import services as tasks
 from tenant_apps.tasks.models import Correction, Task, TaskLogEntry
 from tenants.models import Agency, AgencyStatus
 from tests.fixtures.agencies import PASSWORD, make_request
-from tests.fixtures.attendance import INSIDE, OFFICE, at
+from tests.fixtures.attendance import INSIDE, at
 from tests.fixtures.browser import log_in, prefer_language, submit
-from tests.fixtures.people import activate
+from tests.fixtures.people import agency_with_team
 
 pytestmark = pytest.mark.browser
 
@@ -64,17 +62,8 @@ def say_plural(language: str, singular: str, plural: str, n: int, **params) -> s
 
 
 def set_up(subdomain: str, language: str):
-    agency = provision_agency(make_request(subdomain), notify=False).agency
+    agency, boss, officer = agency_with_team(subdomain, SUPERVISOR, OFFICER)
     with schema_context(agency.schema_name):
-        OfficeSite.objects.create(name="Ibu Pejabat", latitude=OFFICE[0], longitude=OFFICE[1], radius_m=200)
-        boss = activate(
-            create_officer(
-                mykad=SUPERVISOR[0], full_name=SUPERVISOR[1], roles=[Role.SUPERVISOR], notify=False
-            ).officer
-        )
-        officer = activate(
-            create_officer(mykad=OFFICER[0], full_name=OFFICER[1], supervisor=boss, notify=False).officer
-        )
         for person in (boss, officer):
             person.user.preferred_language = language
             person.user.save(update_fields=["preferred_language"])
