@@ -31,15 +31,15 @@ def _statement() -> str:
     return _insert[0]
 
 
-@require_POST
-def insert(request):
+def insert_one(request, sql: str, user_id: int) -> JsonResponse:
+    """The one write both ceilings do (this bare view and bench/ceiling_urls.py): the JSON body's
+    punch INSERTed with `sql`, answered 201 with its id."""
     data = json.loads(request.body or b"{}")
-    sql = _statement()
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
             [
-                0,
+                user_id,
                 str(data.get("direction", ""))[:5],
                 data.get("latitude"),
                 data.get("longitude"),
@@ -49,6 +49,11 @@ def insert(request):
         )
         (pk,) = cursor.fetchone()
     return JsonResponse({"id": pk}, status=201)
+
+
+@require_POST
+def insert(request):
+    return insert_one(request, _statement(), 0)
 
 
 def healthz(request):  # bench/clockin.py waits for this before loading the server

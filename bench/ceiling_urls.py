@@ -11,13 +11,11 @@ Served at POST /bench/insert/ on the agency's host, next to every agency URL of 
 
 from __future__ import annotations
 
-import json
-
-from django.db import connection
 from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from bench.bare_urls import insert_one
 from spotme.urls_tenant import handler404, handler500  # noqa: F401 (the product's error views)
 from spotme.urls_tenant import urlpatterns as product_urlpatterns
 
@@ -31,21 +29,7 @@ INSERT = (
 def insert(request):
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "not signed in", "code": "not_authenticated"}, status=403)
-    data = json.loads(request.body or b"{}")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            INSERT,
-            [
-                request.user.pk,
-                str(data.get("direction", ""))[:5],
-                data.get("latitude"),
-                data.get("longitude"),
-                data.get("accuracy"),
-                request.headers.get("Idempotency-Key", "")[:64],
-            ],
-        )
-        (pk,) = cursor.fetchone()
-    return JsonResponse({"id": pk}, status=201)
+    return insert_one(request, INSERT, request.user.pk)
 
 
 urlpatterns = [path("bench/insert/", insert, name="bench-insert"), *product_urlpatterns]
