@@ -77,7 +77,9 @@ def fuzz(
                 operation.pop("security", None)
     schema = schemathesis.openapi.from_dict(raw)
     app = get_wsgi_application()
-    headers = {"Host": client.host, "Accept-Language": "en"}
+    # identity: the WSGI transport hands schemathesis the body as sent, and pages and JSON are
+    # gzip-compressed for clients that accept it (spotme.middleware.TextGZipMiddleware).
+    headers = {"Host": client.host, "Accept-Language": "en", "Accept-Encoding": "identity"}
     # The session's cookies, for the agency's host (schemathesis' own are bound to "localhost").
     browser = werkzeug.Client(app)
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
